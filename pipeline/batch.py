@@ -1,0 +1,104 @@
+"""Batch helpers shared by the CLI and the flows: which files, what is left, summaries."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .output import ResultWriter
+
+log = logging.getLogger(__name__)
+
+# Files in an input folder that are not mail: corpus ground truth sits beside the letters.
+IGNORED_NAMES = frozenset({"ground_truth.jsonl"})
+
+
+def collect_inputs(paths: Sequence[str | Path]) -> list[str]:
+    """Expand folders (recursively, sorted) into files; files are taken as given.
+
+    Hidden files and folders (``.name``) and corpus metadata are skipped inside
+    folders. A path that does not exist is kept, so it ends as a failed record
+    rather than vanishing. Each path appears once.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(p: str) -> None:
+        if p not in seen:
+            seen.add(p)
+            out.append(p)
+
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if name.startswith(".") or name in IGNORED_NAMES:
+                        continue
+                    add(str(Path(root) / name))
+        else:
+            add(str(raw))
+    return out
+
+
+def pending(inputs: Iterable[str], writer: ResultWriter) -> tuple[list[str], list[str]]:
+    """Split inputs into (to process, already done with the same content)."""
+    from .read import sha256_file
+
+    todo, done = [], []
+    for source in inputs:
+        try:
+            sha = sha256_file(Path(source))
+        except OSError:
+            sha = None
+        (done if writer.is_done(source, sha) else todo).append(source)
+    return todo, done
+
+
+def summarise(records: Iterable[dict]) -> dict:
+    records = list(records)
+    status = Counter(r.get("status") for r in records)
+    categories = Counter(r.get("category") or "-" for r in records if r.get("status") == "ok")
+    return {
+        "documents": len(records),
+        "ok": status.get("ok", 0),
+        "failed": status.get("failed", 0),
+        "needs_review": sum(bool(r.get("needs_review")) for r in records),
+        "by_category": dict(sorted(categories.items())),
+    }
+
+
+class Progress:
+    """A progress bar on a terminal, silence elsewhere."""
+
+    def __init__(self, total: int, enabled: bool | None = None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self._progress = None
+        if self.enabled and total:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                TextColumn,
+                TimeRemainingColumn,
+            )
+            from rich.progress import Progress as RichProgress
+
+            self._progress = RichProgress(
+                TextColumn("triage"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                transient=False,
+            )
+            self._task = self._progress.add_task("triage", total=total)
+            self._progress.start()
+
+    def advance(self) -> None:
+        if self._progress is not None:
+            self._progress.advance(self._task)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()

@@ -1,0 +1,195 @@
+"""`denials` command line. The one place where errors become exit codes.
+
+Exit codes: 0 all documents processed; 1 the batch ran but some documents
+failed (see their records); 2 usage or configuration error; 5 OCR unavailable;
+6 model problem; 130 interrupted. Prefect is imported only by commands that
+run flows, so `denials show` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import ConfigError, DenialsError
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+log = logging.getLogger("denials")
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from .settings import Settings
+
+    overrides = {}
+    if getattr(args, "workers", None):
+        overrides["workers"] = args.workers
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(f"invalid settings: {exc.errors()[0]['msg']} "
+                          f"({'.'.join(map(str, exc.errors()[0]['loc']))})") from exc
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if args.quiet else "INFO")
+    from flows.triage import run_triage
+
+    summary = run_triage(
+        [str(p) for p in args.paths], str(args.out), workers=settings.workers,
+        settings=settings.model_dump(), progress=sys.stderr.isatty() and not args.quiet,
+    )
+    _print_summary(Path(args.out))
+    return EXIT_SOME_FAILED if summary["failed"] else EXIT_OK
+
+
+def _print_summary(out: Path) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from .batch import summarise
+    from .output import RESULTS, WORKLIST
+
+    records = [json.loads(line) for line in (out / RESULTS).read_text().splitlines() if line]
+    s = summarise(records)
+    table = Table(title=f"Triage of {s['documents']} document(s): {s['ok']} ok, "
+                        f"{s['failed']} failed, {s['needs_review']} to review")
+    table.add_column("category")
+    table.add_column("documents", justify="right")
+    for cat, n in s["by_category"].items():
+        table.add_row(cat, str(n))
+    failures: dict[str, int] = {}
+    for r in records:
+        if r["status"] == "failed":
+            failures[r["error"]["kind"]] = failures.get(r["error"]["kind"], 0) + 1
+    for kind, n in sorted(failures.items()):
+        table.add_row(f"[red]failed: {kind}[/red]", str(n))
+    console = Console()
+    console.print(table)
+    console.print(f"results: {out / RESULTS}\nworklist: {out / WORKLIST}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .triage import Triager
+
+    result = Triager(settings=_settings(args)).triage(args.file)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+    else:
+        _print_result(result)
+    return EXIT_OK if result.status == "ok" else EXIT_SOME_FAILED
+
+
+def _print_result(r) -> None:  # type: ignore[no-untyped-def]
+    """Human-readable triage of one document (on the user's own terminal)."""
+    if r.status == "failed":
+        print(f"FAILED ({r.error.kind}): {r.error.message}")
+        return
+    conf = f"{r.confidence:.2f}" if r.confidence is not None else "-"
+    lines = [
+        f"document type : {r.document_type}",
+        f"category      : {r.category}  (confidence {conf}"
+        f"{', NEEDS REVIEW' if r.needs_review else ''})",
+    ]
+    if r.secondary_categories:
+        lines.append(f"also          : {', '.join(r.secondary_categories)}")
+    codes = {k: v for k, v in r.codes.model_dump().items() if v}
+    lines.append("codes         : " + ("; ".join(f"{k} {' '.join(v)}" for k, v in codes.items())
+                                      or "-"))
+    for label, value in [("payer", r.payer), ("claim", r.claim_number),
+                         ("letter date", r.letter_date), ("amount billed", r.amount_billed),
+                         ("appeal by", f"{r.appeal_deadline} ({r.deadline_basis})"
+                          if r.appeal_deadline else None)]:
+        if value is not None:
+            lines.append(f"{label:<14}: {value}")
+    if r.reason_text:
+        lines.append(f"reason        : {r.reason_text}")
+    for rec in r.recommendations:
+        due = f" (by {rec.due})" if rec.due else ""
+        lines.append(f"next step     : {rec.title}{due}")
+    lines.append("pages         : " + ", ".join(
+        f"{p.number}:{p.method}" + (f"@{p.ocr_confidence:.0f}" if p.ocr_confidence else "")
+        for p in r.pages))
+    print("\n".join(lines))
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import result_schema
+
+    text = json.dumps(result_schema(), indent=2) + "\n"
+    if args.out:
+        Path(args.out).write_text(text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from .corpus import main as corpus_main
+
+    return corpus_main(args.rest)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="denials", description=__doc__.splitlines()[0])
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress (no PHI)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    t = sub.add_parser("triage", help="triage files and folders into an output directory")
+    t.add_argument("paths", nargs="+", type=Path, help="files or folders of incoming mail")
+    t.add_argument("--out", required=True, type=Path, help="output directory")
+    t.add_argument("--workers", type=int, help="documents processed at once (default: cores)")
+    t.add_argument("-q", "--quiet", action="store_true", help="no progress bar or flow logs")
+    t.set_defaults(func=cmd_triage)
+
+    s = sub.add_parser("show", help="triage one file and print it (no Prefect)")
+    s.add_argument("file", type=Path)
+    s.add_argument("--json", action="store_true", help="print the full result record")
+    s.set_defaults(func=cmd_show)
+
+    sc = sub.add_parser("schema", help="print the result record's JSON Schema")
+    sc.add_argument("--out", type=Path)
+    sc.set_defaults(func=cmd_schema)
+
+    c = sub.add_parser("corpus", help="generate the synthetic sample-mail corpus",
+                       add_help=False)
+    c.add_argument("rest", nargs=argparse.REMAINDER)
+    c.set_defaults(func=cmd_corpus)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except DenialsError as exc:
+        print(f"denials: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except Exception as exc:  # last resort: no traceback (may carry PHI), just the type
+        print(f"denials: internal error ({type(exc).__name__}); rerun with -v and report it",
+              file=sys.stderr)
+        if args.verbose:
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

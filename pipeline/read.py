@@ -1,0 +1,393 @@
+"""Reading stage: a file on disk -> DocumentText (one entry per page).
+
+The format is decided by the file's bytes, never by its name. PDFs use the text
+layer page by page when it holds real text and fall back to OCR of the rendered
+page otherwise, so mixed PDFs work. Images get their EXIF orientation applied,
+fax resolutions rescaled to square pixels, and sideways/upside-down pages
+turned upright with tesseract's orientation detection.
+
+A page that cannot be read becomes a page with ``method="error"``; the document
+fails only when nothing at all could be read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+from .datamodel import DocumentText, ErrorInfo, FileFormat, Page, PageMethod
+from .errors import (
+    CorruptDocument,
+    DenialsError,
+    EmptyFile,
+    EncryptedDocument,
+    FileTooLarge,
+    ImageTooLarge,
+    NoText,
+    OcrUnavailable,
+    TooManyPages,
+    UnreadableFile,
+    UnsupportedFormat,
+    describe,
+)
+from .ocr import OcrEngine
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# PDFium is not thread-safe; every pypdfium2 call goes through this lock.
+PDFIUM_LOCK = threading.Lock()
+
+# A page whose OCR mean confidence is below this is tried again after
+# orientation detection (upright pages rarely score this low).
+ROTATION_RETRY_CONFIDENCE = 60.0
+
+_MAGIC: list[tuple[bytes, FileFormat]] = [
+    (b"\x89PNG\r\n\x1a\n", FileFormat.PNG),
+    (b"\xff\xd8\xff", FileFormat.JPEG),
+    (b"II*\x00", FileFormat.TIFF),
+    (b"MM\x00*", FileFormat.TIFF),
+]
+
+_KNOWN_UNSUPPORTED: list[tuple[bytes, str]] = [
+    (b"PK\x03\x04", "a ZIP container (Word/Excel files are ZIPs): print or export it to PDF"),
+    (b"GIF8", "a GIF image: convert it to PNG or PDF"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office file: print or export it to PDF"),
+    (b"{\\rtf", "an RTF document: print or export it to PDF"),
+    (b"BM", "a BMP image: convert it to PNG or PDF"),
+    (b"RIFF", "a RIFF (WebP/AVI) file: convert it to PNG or PDF"),
+]
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def detect_format(head: bytes) -> FileFormat:
+    """The file's format from its first bytes (at least 1 KiB when available)."""
+    if not head:
+        raise EmptyFile("the file is empty (0 bytes): re-scan or re-upload the document")
+    # The PDF header may follow some junk within the first 1024 bytes.
+    if b"%PDF-" in head[:1024]:
+        return FileFormat.PDF
+    for magic, fmt in _MAGIC:
+        if head.startswith(magic):
+            return fmt
+    for magic, what in _KNOWN_UNSUPPORTED:
+        if head.startswith(magic):
+            raise UnsupportedFormat(f"the file is {what}")
+    if _looks_like_text(head):
+        return FileFormat.TEXT
+    raise UnsupportedFormat(
+        "the file is not a PDF, PNG, JPEG, TIFF or plain-text document "
+        "(its content matches none of them, whatever its name says)"
+    )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
+    sample = head[:8192].replace(b"\x00", b"")
+    if not sample:
+        return False
+    if len(sample) < 0.7 * len(head[:8192]):  # mostly NUL bytes: binary
+        return False
+    try:
+        sample.decode("utf-8")
+        decoded = True
+    except UnicodeDecodeError as exc:
+        # a multi-byte character cut at the end of the sample is still text
+        decoded = exc.start >= len(sample) - 3
+    if not decoded:
+        decoded_text = sample.decode("latin-1")
+    else:
+        decoded_text = sample.decode("utf-8", errors="ignore")
+    printable = sum(ch.isprintable() or ch in "\r\n\t\f" for ch in decoded_text)
+    return printable / max(len(decoded_text), 1) > 0.95
+
+
+def decode_text(data: bytes) -> str:
+    """Plain text in UTF-8, UTF-16 (with BOM) or Latin-1/CP-1252; NUL bytes dropped."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- entry point -----------------------------------------------------------------------
+
+
+def read_document(
+    path: Path, engine: OcrEngine | None, settings: Settings, source: str | None = None
+) -> DocumentText:
+    """Read every page of the document at ``path``.
+
+    ``engine`` may be None when no OCR is available; pages that need OCR then
+    become page errors (and a document of only such pages fails).
+    """
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise UnreadableFile("the path is not a regular file")
+        if size > settings.max_file_bytes:
+            raise FileTooLarge(
+                f"the file is {size / 1e6:.0f} MB, over the {settings.max_file_bytes / 1e6:.0f} MB "
+                "limit (DENIALS_MAX_FILE_BYTES): split it or raise the limit"
+            )
+        with path.open("rb") as fh:
+            head = fh.read(8192)
+    except FileNotFoundError as exc:
+        raise UnreadableFile("the file disappeared before it could be read") from exc
+    except PermissionError as exc:
+        raise UnreadableFile("the file cannot be opened (permission denied)") from exc
+    except IsADirectoryError as exc:
+        raise UnreadableFile("the path is a directory, not a document") from exc
+    except OSError as exc:
+        raise UnreadableFile(f"the file cannot be read ({type(exc).__name__})") from exc
+    fmt = detect_format(head)
+    digest = sha256_file(path)
+    if fmt is FileFormat.PDF:
+        pages = list(_read_pdf(path, engine, settings))
+    elif fmt is FileFormat.TEXT:
+        pages = [Page(number=1, method=PageMethod.TEXT, text=decode_text(path.read_bytes()))]
+    else:
+        pages = list(_read_image(path, fmt, engine, settings))
+    doc = DocumentText(source=source or str(path), sha256=digest, format=fmt, pages=pages)
+    if not any(p.text.strip() for p in pages):
+        errors = [p.error for p in pages if p.error]
+        if errors and all(e.kind == errors[0].kind for e in errors) and errors[0].kind in {
+            OcrUnavailable.kind
+        }:
+            raise OcrUnavailable(errors[0].message)
+        if errors:
+            raise NoText(
+                f"no page could be read ({errors[0].kind}: {errors[0].message})"
+            )
+        raise NoText(
+            "no readable text was found on any page: check that the scan is not blank "
+            "and re-scan at 300 dpi"
+        )
+    log.info(
+        "read document sha256=%s format=%s pages=%d ocr_pages=%d error_pages=%d",
+        digest[:12], fmt.value, len(pages),
+        sum(p.method is PageMethod.OCR for p in pages),
+        sum(p.method is PageMethod.ERROR for p in pages),
+    )
+    return doc
+
+
+def _page_error(number: int, exc: BaseException) -> Page:
+    kind, message = describe(exc)
+    return Page(number=number, method=PageMethod.ERROR, error=ErrorInfo(kind=kind, message=message))
+
+
+# --- PDF --------------------------------------------------------------------------------
+
+
+def _read_pdf(path: Path, engine: OcrEngine | None, settings: Settings) -> Iterator[Page]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.psparser import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        pdf = pdfplumber.open(path)
+        n_pages = len(pdf.pages)
+    except (PdfminerException, PDFPasswordIncorrect, PDFEncryptionError, PSException,
+            ValueError, KeyError, TypeError, AssertionError, IndexError) as exc:
+        cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
+        if isinstance(cause, (PDFPasswordIncorrect, PDFEncryptionError)):
+            raise EncryptedDocument(
+                "the PDF is password-protected: remove the password (print to a new PDF) "
+                "and submit it again"
+            ) from exc
+        raise CorruptDocument(
+            "the PDF is damaged or truncated and cannot be opened: ask the sender for a new "
+            "copy or re-scan the paper original"
+        ) from exc
+    with pdf:
+        if n_pages == 0:
+            raise CorruptDocument("the PDF has no pages: ask the sender for a complete copy")
+        if n_pages > settings.max_pages:
+            raise TooManyPages(
+                f"the PDF has {n_pages} pages, over the {settings.max_pages}-page limit "
+                "(DENIALS_MAX_PAGES): split it into separate letters"
+            )
+        for index, page in enumerate(pdf.pages):
+            number = index + 1
+            try:
+                text = page.extract_text() or ""
+            except Exception as exc:  # pdfminer raises many types on damaged content
+                log.warning("text layer of page %d unreadable (%s)", number, type(exc).__name__)
+                text = ""
+            if needs_ocr(text, settings):
+                yield _ocr_pdf_page(path, index, float(page.width), float(page.height),
+                                    engine, settings)
+            else:
+                yield Page(number=number, method=PageMethod.TEXT, text=text)
+            page.close()  # free pdfminer's layout objects: pages are streamed
+
+
+def needs_ocr(text_layer: str, settings: Settings) -> bool:
+    """A page needs OCR when its text layer holds too little real text."""
+    return sum(ch.isalnum() for ch in text_layer) < settings.min_text_chars
+
+
+def _ocr_pdf_page(
+    path: Path, index: int, width_pt: float, height_pt: float,
+    engine: OcrEngine | None, settings: Settings,
+) -> Page:
+    number = index + 1
+    try:
+        if engine is None:
+            raise OcrUnavailable("this page is a scan and needs OCR, but no OCR engine is set up")
+        dpi = settings.ocr_dpi
+        pixels = width_pt * height_pt * (dpi / 72) ** 2
+        if pixels > settings.max_image_pixels:
+            # enormous page: render at the resolution that fits the pixel budget
+            dpi = int(72 * (settings.max_image_pixels / (width_pt * height_pt)) ** 0.5)
+            if dpi < 50:
+                raise ImageTooLarge(
+                    f"page {number} is {width_pt / 72:.0f}x{height_pt / 72:.0f} inches, too large "
+                    "to render for OCR"
+                )
+        image = render_pdf_page(path, index, dpi)
+        return _ocr_image(number, image, engine, settings)
+    except DenialsError as exc:
+        return _page_error(number, exc)
+
+
+def render_pdf_page(path: Path, index: int, dpi: int):  # type: ignore[no-untyped-def]
+    """Render one page greyscale with PDFium (no poppler needed)."""
+    import pypdfium2 as pdfium
+
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+        except pdfium.PdfiumError as exc:
+            raise CorruptDocument("the PDF page cannot be rendered: the file is damaged") from exc
+        try:
+            page = pdf[index]
+            bitmap = page.render(scale=dpi / 72, grayscale=True)
+            image = bitmap.to_pil()
+            image.info["dpi"] = (dpi, dpi)
+            page.close()
+        finally:
+            pdf.close()
+    return image
+
+
+# --- images -------------------------------------------------------------------------------
+
+
+def _read_image(
+    path: Path, fmt: FileFormat, engine: OcrEngine | None, settings: Settings
+) -> Iterator[Page]:
+    from PIL import Image, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = settings.max_image_pixels
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(path)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ImageTooLarge(
+            "the image is too large to decode safely (decompression-bomb guard, "
+            f"limit {settings.max_image_pixels:,} pixels per page): re-scan at 300 dpi"
+        ) from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise CorruptDocument(
+            f"the {fmt.value.upper()} image is damaged or truncated and cannot be decoded: "
+            "re-scan or re-send it"
+        ) from exc
+    with img:
+        n_frames = getattr(img, "n_frames", 1)
+        if n_frames > settings.max_pages:
+            raise TooManyPages(
+                f"the image has {n_frames} pages, over the {settings.max_pages}-page limit "
+                "(DENIALS_MAX_PAGES): split it into separate documents"
+            )
+        for index in range(n_frames):
+            number = index + 1
+            try:
+                img.seek(index)
+                if img.width * img.height > settings.max_image_pixels:
+                    raise ImageTooLarge(
+                        f"page {number} is {img.width}x{img.height} pixels, over the "
+                        f"{settings.max_image_pixels:,}-pixel limit: re-scan at 300 dpi"
+                    )
+                frame = prepare_image(img)
+            except DenialsError as exc:
+                yield _page_error(number, exc)
+                continue
+            except (OSError, SyntaxError, ValueError, EOFError) as exc:
+                yield _page_error(number, CorruptDocument(
+                    f"page {number} of the image is damaged and cannot be decoded "
+                    f"({type(exc).__name__})"
+                ))
+                continue
+            if engine is None:
+                yield _page_error(number, OcrUnavailable(
+                    "this document is an image and needs OCR, but no OCR engine is set up"))
+                continue
+            try:
+                yield _ocr_image(number, frame, engine, settings)
+            except DenialsError as exc:
+                yield _page_error(number, exc)
+
+
+def prepare_image(img):  # type: ignore[no-untyped-def]
+    """Upright by EXIF, square pixels, greyscale."""
+    from PIL import Image, ImageOps
+
+    frame = ImageOps.exif_transpose(img) or img  # phone photos carry their rotation in EXIF
+    dpi = img.info.get("dpi")
+    frame = frame.convert("L")
+    if dpi and len(dpi) == 2:
+        xdpi, ydpi = float(dpi[0] or 0), float(dpi[1] or 0)
+        if xdpi > 0 and ydpi > 0 and abs(xdpi - ydpi) / max(xdpi, ydpi) > 0.05:
+            # fax "normal" mode is 204x98 dpi: stretch the short axis to square pixels
+            target = max(xdpi, ydpi)
+            size = (round(frame.width * target / xdpi), round(frame.height * target / ydpi))
+            frame = frame.resize(size, Image.Resampling.LANCZOS)
+            frame.info["dpi"] = (target, target)
+    return frame
+
+
+def _ocr_image(number: int, image, engine: OcrEngine, settings: Settings) -> Page:  # type: ignore[no-untyped-def]
+    result = engine.recognize(image)
+    rotation = 0
+    if settings.detect_rotation and _is_doubtful(result.text, result.confidence):
+        rotation = engine.orientation(image)
+        if rotation:
+            # tesseract's "rotate" is clockwise; PIL rotates counter-clockwise
+            rotated = engine.recognize(image.rotate(-rotation, expand=True))
+            if (rotated.confidence or 0) > (result.confidence or 0):
+                result = rotated
+            else:
+                rotation = 0
+    return Page(
+        number=number,
+        method=PageMethod.OCR,
+        ocr_confidence=result.confidence,
+        rotation=rotation,
+        text=result.text,
+    )
+
+
+def _is_doubtful(text: str, confidence: float | None) -> bool:
+    return confidence is None or confidence < ROTATION_RETRY_CONFIDENCE or len(text.split()) < 20

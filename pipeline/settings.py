@@ -1,0 +1,34 @@
+"""Validated settings (tunables). Environment variables prefixed ``DENIALS_``."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DENIALS_", extra="forbid", frozen=True)
+
+    # reading
+    max_file_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Largest input file.")
+    max_pages: int = Field(500, ge=1, description="Most pages read from one document.")
+    max_image_pixels: int = Field(
+        120_000_000, ge=1, description="Largest decoded page image (width x height)."
+    )
+    min_text_chars: int = Field(
+        40, ge=0, description="A PDF page with fewer text-layer characters is OCR'd."
+    )
+    ocr_dpi: int = Field(300, ge=72, le=600, description="Rasterisation resolution for OCR.")
+    # tesseract
+    ocr_timeout_s: float = Field(60.0, gt=0, description="Per-page OCR timeout.")
+    ocr_language: str = "eng"
+    ocr_psm: int = Field(3, ge=0, le=13, description="Tesseract page segmentation mode.")
+    detect_rotation: bool = True
+    # batch
+    workers: int = Field(default_factory=default_workers, ge=1)

@@ -1,0 +1,156 @@
+"""One document end to end: read -> extract -> classify -> recommend -> Result.
+
+This is the one place where an exception raised while processing a document
+becomes an outcome: a ``failed`` Result that says what is wrong. Transient
+errors can be re-raised instead (``raise_retryable=True``) so an orchestrator
+may retry them; it then turns the final failure into a record with
+:func:`failed_result`, the same function used here.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .datamodel import (
+    Classification,
+    DocumentText,
+    ErrorInfo,
+    Extraction,
+    PageMethod,
+    Result,
+)
+from .errors import DenialsError, OcrUnavailable, describe
+from .ocr import OcrEngine, TesseractEngine
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Triager:
+    """Holds what processing needs and is costly to build: OCR engine, classifier."""
+
+    settings: Settings = field(default_factory=Settings)
+    engine: OcrEngine | None = None
+    classifier: object | None = None
+    today: date | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _engine_checked: bool = field(default=False, repr=False)
+
+    def ocr_engine(self) -> OcrEngine | None:
+        """The OCR engine, or None when tesseract is unavailable (pages needing it fail)."""
+        with self._lock:
+            if self.engine is None and not self._engine_checked:
+                self._engine_checked = True
+                candidate = TesseractEngine(
+                    language=self.settings.ocr_language,
+                    psm=self.settings.ocr_psm,
+                    timeout_s=self.settings.ocr_timeout_s,
+                )
+                try:
+                    candidate.check()
+                    self.engine = candidate
+                except OcrUnavailable as exc:
+                    log.warning("OCR unavailable: %s", exc.message)
+            return self.engine
+
+    def get_classifier(self):  # type: ignore[no-untyped-def]
+        with self._lock:
+            if self.classifier is None:
+                from .classify import default_classifier
+
+                self.classifier = default_classifier()
+            return self.classifier
+
+    def triage(self, path: Path | str, *, raise_retryable: bool = False) -> Result:
+        return triage_document(path, self, raise_retryable=raise_retryable)
+
+
+def triage_document(
+    path: Path | str, triager: Triager, *, raise_retryable: bool = False
+) -> Result:
+    """Triage one file. Never raises for a bad document: returns a failed Result."""
+    source = str(path)
+    sha: str | None = None
+    try:
+        from .read import read_document
+
+        doc = read_document(Path(path), triager.ocr_engine(), triager.settings, source=source)
+        sha = doc.sha256
+        return analyse(doc, triager)
+    except DenialsError as exc:
+        if raise_retryable and exc.retryable:
+            raise
+        return failed_result(source, exc, sha)
+    except Exception as exc:  # the per-document boundary: the batch must go on
+        log.error("internal error on a document (%s)", type(exc).__name__, exc_info=False)
+        return failed_result(source, exc, sha)
+
+
+def analyse(doc: DocumentText, triager: Triager) -> Result:
+    """Extraction, classification and next steps for a document already read."""
+    from .extract import extract
+    from .recommend import recommend
+
+    text = doc.text
+    extraction: Extraction = extract(text)
+    classification: Classification = triager.get_classifier().classify(text, extraction)
+    steps = recommend(extraction, classification, today=triager.today)
+    page_problem = any(p.method is PageMethod.ERROR for p in doc.pages)
+    result = Result(
+        source=doc.source,
+        sha256=doc.sha256,
+        status="ok",
+        error=None,
+        document_type=extraction.document_type,
+        category=classification.category,
+        secondary_categories=classification.secondary_categories,
+        confidence=classification.confidence,
+        needs_review=classification.needs_review or page_problem,
+        evidence=classification.evidence,
+        codes=extraction.codes,
+        adjustments=extraction.adjustments,
+        claim_number=extraction.claim_number,
+        member_id=extraction.member_id,
+        patient_name=extraction.patient_name,
+        payer=extraction.payer,
+        provider=extraction.provider,
+        letter_date=extraction.letter_date,
+        service_dates=extraction.service_dates,
+        amount_billed=extraction.amount_billed,
+        patient_responsibility=extraction.patient_responsibility,
+        appeal_deadline=steps.appeal_deadline,
+        deadline_basis=steps.deadline_basis,
+        reason_text=extraction.reason_text,
+        recommendations=steps.recommendations,
+        pages=doc.pages,
+    )
+    log.info(
+        "triaged sha256=%s category=%s confidence=%s review=%s",
+        doc.sha256[:12], result.category, result.confidence, result.needs_review,
+    )
+    return result
+
+
+def failed_result(source: str, exc: BaseException, sha256: str | None = None) -> Result:
+    """The record for a document that could not be processed."""
+    kind, message = describe(exc)
+    if sha256 is None:
+        try:
+            from .read import sha256_file
+
+            sha256 = sha256_file(Path(source))
+        except OSError:
+            sha256 = None
+    log.warning("document failed sha256=%s kind=%s", (sha256 or "-")[:12], kind)
+    return Result(
+        source=source,
+        sha256=sha256,
+        status="failed",
+        error=ErrorInfo(kind=kind, message=message),
+        needs_review=True,
+    )

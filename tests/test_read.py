@@ -1,0 +1,192 @@
+"""Reading stage: each input type from real files generated here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from pipeline.datamodel import FileFormat, PageMethod
+from pipeline.errors import EmptyFile, UnsupportedFormat
+from pipeline.ocr import TesseractEngine, words_to_text
+from pipeline.read import decode_text, detect_format, read_document
+from pipeline.settings import Settings
+
+from .conftest import LETTER_LINES, FakeEngine, make_scanned_pdf, make_text_pdf, render_lines
+
+SETTINGS = Settings(workers=1)
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [
+        (b"%PDF-1.7\n", FileFormat.PDF),
+        (b"\x00\x00junk before the header %PDF-1.4", FileFormat.PDF),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", FileFormat.PNG),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", FileFormat.JPEG),
+        (b"II*\x00\x08\x00", FileFormat.TIFF),
+        (b"MM\x00*\x00\x00", FileFormat.TIFF),
+        (b"Dear member, your claim was denied.\n", FileFormat.TEXT),
+        ("Caf\u00e9 denial letter".encode("latin-1"), FileFormat.TEXT),
+        ("\ufeffDenial".encode("utf-16"), FileFormat.TEXT),
+    ],
+)
+def test_format_is_detected_from_content(head: bytes, fmt: FileFormat) -> None:
+    assert detect_format(head) is fmt
+
+
+def test_empty_and_binary_content_are_refused_with_reasons() -> None:
+    with pytest.raises(EmptyFile, match="empty"):
+        detect_format(b"")
+    with pytest.raises(UnsupportedFormat, match="ZIP"):
+        detect_format(b"PK\x03\x04rest-of-a-docx")
+    with pytest.raises(UnsupportedFormat, match="not a PDF"):
+        detect_format(bytes(range(256)) * 4)
+
+
+def test_text_decoding_handles_utf16_latin1_and_nul_bytes() -> None:
+    assert decode_text("CO-197 denial".encode("utf-16")) == "CO-197 denial"
+    assert decode_text("Caf\u00e9".encode("latin-1")) == "Caf\u00e9"
+    assert decode_text(b"CO\x00-197\r\nnext") == "CO-197\nnext"
+
+
+def test_text_pdf_uses_the_text_layer_without_ocr(letter_pdf: Path, fake_engine) -> None:
+    doc = read_document(letter_pdf, fake_engine, SETTINGS)
+    assert doc.format is FileFormat.PDF
+    assert [p.method for p in doc.pages] == [PageMethod.TEXT]
+    assert "CO-197" in doc.text and "RA2603-11873" in doc.text
+    assert fake_engine.calls == 0
+    assert doc.pages[0].ocr_confidence is None
+    assert len(doc.sha256) == 64
+
+
+def test_scanned_pdf_is_rendered_and_ocred(scanned_pdf: Path, fake_engine) -> None:
+    doc = read_document(scanned_pdf, fake_engine, SETTINGS)
+    assert [p.method for p in doc.pages] == [PageMethod.OCR]
+    assert doc.pages[0].ocr_confidence == 91.0
+    assert fake_engine.calls == 1
+    # rendered at the OCR resolution: US letter at 300 dpi
+    width, height = fake_engine.sizes[0]
+    assert abs(width - 2550) <= 3 and abs(height - 3300) <= 3
+
+
+def test_multi_page_fax_tiff_is_rescaled_to_square_pixels(tmp_path: Path, fake_engine) -> None:
+    page = render_lines(LETTER_LINES, dpi=204)  # 204 x 204 dpi
+    fax_normal = page.resize((page.width, page.height * 98 // 204)).convert("1")
+    path = tmp_path / "fax.tif"
+    fax_normal.save(path, format="TIFF", dpi=(204, 98), compression="group4", save_all=True,
+                    append_images=[fax_normal.copy()])
+    doc = read_document(path, fake_engine, SETTINGS)
+    assert doc.format is FileFormat.TIFF
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert all(p.method is PageMethod.OCR for p in doc.pages)
+    w, h = fake_engine.sizes[0]
+    assert w == page.width and abs(h - page.height) <= 3  # 98 dpi rows stretched back
+
+
+def test_jpeg_exif_orientation_is_applied(tmp_path: Path, fake_engine) -> None:
+    image = Image.new("L", (400, 200), 255)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 CW to display"
+    path = tmp_path / "photo.jpg"
+    image.save(path, format="JPEG", exif=exif.tobytes())
+    doc = read_document(path, fake_engine, SETTINGS)
+    assert doc.format is FileFormat.JPEG
+    assert fake_engine.sizes[0] == (200, 400)
+
+
+def test_low_confidence_page_is_turned_upright_when_that_reads_better(tmp_path: Path) -> None:
+    class SidewaysEngine(FakeEngine):
+        def recognize(self, image):  # type: ignore[no-untyped-def]
+            result = super().recognize(image)
+            upright = image.height > image.width
+            from pipeline.ocr import OcrText
+
+            return OcrText(result.text if upright else "~ ~", 92.0 if upright else 20.0)
+
+    page = render_lines(LETTER_LINES, dpi=100).rotate(90, expand=True)  # lying on its side
+    path = tmp_path / "sideways.png"
+    page.save(path)
+    engine = SidewaysEngine(rotate=90)
+    doc = read_document(path, engine, SETTINGS)
+    assert doc.pages[0].rotation == 90
+    assert doc.pages[0].ocr_confidence == 92.0
+    assert "CO-197" in doc.text
+
+
+def test_words_to_text_rebuilds_lines_blocks_and_columns() -> None:
+    data = {
+        "text": ["Claim", "denied", "", "CPT", "62323", "Next"],
+        "conf": [90, 80, -1, 70, 60, 100],
+        "block_num": [1, 1, 1, 1, 1, 2],
+        "par_num": [1, 1, 1, 1, 1, 1],
+        "line_num": [1, 1, 1, 2, 2, 1],
+        "left": [10, 60, 0, 10, 400, 10],
+        "width": [40, 50, 0, 30, 50, 40],
+        "height": [12, 12, 0, 12, 12, 12],
+    }
+    out = words_to_text(data)
+    assert out.text == "Claim denied\nCPT   62323\n\nNext"
+    assert out.confidence == 80.0
+
+
+# --- with the real tesseract -------------------------------------------------------------
+
+REAL = TesseractEngine(timeout_s=60)
+
+
+@pytest.mark.tesseract
+def test_real_tesseract_reads_a_scanned_pdf(scanned_pdf: Path) -> None:
+    doc = read_document(scanned_pdf, REAL, SETTINGS)
+    page = doc.pages[0]
+    assert page.method is PageMethod.OCR
+    assert page.ocr_confidence is not None and page.ocr_confidence > 70
+    assert "prior authorization" in doc.text
+    assert "62323" in doc.text
+
+
+@pytest.mark.tesseract
+@pytest.mark.parametrize("turned", [90, 180])
+def test_real_tesseract_turns_a_rotated_scan_upright(tmp_path: Path, turned: int) -> None:
+    # PIL rotates counter-clockwise; tesseract alone misreads these two orientations
+    page = render_lines(LETTER_LINES, dpi=200).rotate(turned, expand=True)
+    path = tmp_path / "rotated.png"
+    page.save(path)
+    doc = read_document(path, REAL, SETTINGS)
+    assert doc.pages[0].rotation == turned
+    assert "prior authorization" in doc.text
+    assert doc.pages[0].ocr_confidence and doc.pages[0].ocr_confidence > 80
+
+
+@pytest.mark.tesseract
+def test_real_tesseract_reads_a_fax_at_204x98(tmp_path: Path) -> None:
+    page = render_lines(LETTER_LINES, dpi=204)
+    fax = page.resize((page.width, page.height * 98 // 204)).convert("1")
+    path = tmp_path / "fax.tif"
+    fax.save(path, format="TIFF", dpi=(204, 98), compression="group4")
+    doc = read_document(path, REAL, SETTINGS)
+    assert "authorization" in doc.text.lower()
+    assert doc.pages[0].ocr_confidence and doc.pages[0].ocr_confidence > 60
+
+
+def test_mixed_pdf_reads_text_pages_and_ocrs_scanned_pages(tmp_path: Path, fake_engine) -> None:
+    text_page = make_text_pdf(tmp_path / "t.pdf", [LETTER_LINES])
+    scan = make_scanned_pdf(tmp_path / "s.pdf", [render_lines(["scanned page two"])])
+    mixed = tmp_path / "mixed.pdf"
+    _concat_pdfs([text_page, scan], mixed)
+    doc = read_document(mixed, fake_engine, SETTINGS)
+    assert [p.method for p in doc.pages] == [PageMethod.TEXT, PageMethod.OCR]
+    assert fake_engine.calls == 1
+
+
+def _concat_pdfs(parts: list[Path], out: Path) -> None:
+    import pypdfium2 as pdfium
+
+    dest = pdfium.PdfDocument.new()
+    for part in parts:
+        src = pdfium.PdfDocument(str(part))
+        dest.import_pages(src)
+        src.close()
+    dest.save(str(out))
+    dest.close()
