@@ -69,7 +69,7 @@ def triage_batch(
     logger = get_run_logger()
     cfg = Settings(**(settings or {}))
     writer = ResultWriter(out_dir)
-    inputs = collect_inputs(paths)
+    inputs = collect_inputs(paths, exclude=[out_dir])
     todo, done = pending(inputs, writer)
     logger.info("batch: %d input(s), %d to process, %d already done", len(inputs), len(todo),
                 len(done))

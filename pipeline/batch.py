@@ -17,15 +17,19 @@ log = logging.getLogger(__name__)
 IGNORED_NAMES = frozenset({"ground_truth.jsonl"})
 
 
-def collect_inputs(paths: Sequence[str | Path]) -> list[str]:
+def collect_inputs(
+    paths: Sequence[str | Path], exclude: Sequence[str | Path] = ()
+) -> list[str]:
     """Expand folders (recursively, sorted) into files; files are taken as given.
 
-    Hidden files and folders (``.name``) and corpus metadata are skipped inside
-    folders. A path that does not exist is kept, so it ends as a failed record
-    rather than vanishing. Each path appears once.
+    Hidden files and folders (``.name``), corpus metadata and the ``exclude``
+    folders (the output directory, when it sits inside an input folder) are
+    skipped inside folders. A path that does not exist is kept, so it ends as a
+    failed record rather than vanishing. Each path appears once.
     """
     out: list[str] = []
     seen: set[str] = set()
+    excluded = {Path(e).resolve() for e in exclude}
 
     def add(p: str) -> None:
         if p not in seen:
@@ -36,7 +40,10 @@ def collect_inputs(paths: Sequence[str | Path]) -> list[str]:
         p = Path(raw)
         if p.is_dir():
             for root, dirs, files in os.walk(p, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(
+                    d for d in dirs
+                    if not d.startswith(".") and (Path(root) / d).resolve() not in excluded
+                )
                 for name in sorted(files):
                     if name.startswith(".") or name in IGNORED_NAMES:
                         continue
