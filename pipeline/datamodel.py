@@ -206,6 +206,9 @@ class Result(_Model):
     service_dates: list[date] = Field(default_factory=list)
     amount_billed: float | None = None
     patient_responsibility: float | None = None
+    plan_type: str | None = Field(
+        default=None, description="Plan type detected in the document (drives deadline rules)."
+    )
     appeal_deadline: date | None = None
     deadline_basis: str | None = Field(
         default=None, description="'stated' or the name of the rule the deadline came from."

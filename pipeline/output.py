@@ -100,13 +100,12 @@ class ResultWriter:
 
 def worklist_csv(records: Iterable[dict], today: date | None = None) -> str:
     """One row per document, most urgent first."""
-    from .recommend import worklist_row
+    from .recommend import WORKLIST_COLUMNS, worklist_row
 
     rows = [worklist_row(Result.model_validate(r), today=today) for r in records]
     rows.sort(key=lambda r: -float(r.get("urgency") or 0))
     buf = io.StringIO()
-    if rows:
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0].keys()))
-        writer.writeheader()
-        writer.writerows(rows)
+    writer = csv.DictWriter(buf, fieldnames=list(WORKLIST_COLUMNS))
+    writer.writeheader()
+    writer.writerows(rows)
     return buf.getvalue()

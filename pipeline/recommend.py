@@ -547,6 +547,7 @@ def recommend(
 # --------------------------------------------------------------------------- worklist
 
 WORKLIST_COLUMNS: tuple[str, ...] = (
+    "status",
     "payer",
     "claim_number",
     "patient",
@@ -563,6 +564,7 @@ WORKLIST_COLUMNS: tuple[str, ...] = (
     "needs_review",
     "urgency",
     "source",
+    "error",
 )
 
 
@@ -602,6 +604,7 @@ def worklist_row(result: Result, *, today: date | None = None) -> dict[str, obje
     first = recs[0] if recs else None
     weight = 0.2 if result.category == Category.NOT_A_DENIAL else 1.0
     return {
+        "status": result.status,
         "payer": result.payer,
         "claim_number": result.claim_number,
         "patient": result.patient_name,
@@ -624,4 +627,5 @@ def worklist_row(result: Result, *, today: date | None = None) -> dict[str, obje
             weight=weight,
         ),
         "source": result.source,
+        "error": result.error.kind if result.error else None,
     }

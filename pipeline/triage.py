@@ -123,6 +123,7 @@ def analyse(doc: DocumentText, triager: Triager) -> Result:
         service_dates=extraction.service_dates,
         amount_billed=extraction.amount_billed,
         patient_responsibility=extraction.patient_responsibility,
+        plan_type=extraction.plan_type,
         appeal_deadline=steps.appeal_deadline,
         deadline_basis=steps.deadline_basis,
         reason_text=extraction.reason_text,

@@ -1,0 +1,71 @@
+"""The Prefect flow end to end under prefect_test_harness, and the published schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from pipeline.output import RESULTS, WORKLIST
+from pipeline.schema import published_schema, result_schema
+
+from .conftest import LETTER_LINES, make_scanned_pdf, make_text_pdf, render_lines
+
+
+def test_published_schema_is_in_step_with_the_data_model() -> None:
+    assert published_schema() == result_schema(), (
+        "regenerate with `make schema` after changing pipeline/datamodel.py"
+    )
+
+
+@pytest.fixture(scope="module")
+def harness():  # type: ignore[no-untyped-def]
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.mark.prefect
+def test_flow_writes_one_valid_record_per_file_and_reruns_without_duplicates(
+    harness, tmp_path: Path
+) -> None:
+    from flows.triage import run_triage
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    make_text_pdf(inbox / "letter.pdf", [LETTER_LINES])
+    make_scanned_pdf(inbox / "scan.pdf", [render_lines(LETTER_LINES)])
+    (inbox / "note.txt").write_text("\n".join(LETTER_LINES))
+    (inbox / "empty.pdf").write_bytes(b"")
+    (inbox / "junk.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 50)
+    out = tmp_path / "out"
+
+    summary = run_triage([str(inbox)], str(out), workers=2)
+    records = [json.loads(x) for x in (out / RESULTS).read_text().splitlines()]
+    by_name = {Path(r["source"]).name: r for r in records}
+    assert sorted(by_name) == ["empty.pdf", "junk.png", "letter.pdf", "note.txt", "scan.pdf"]
+    schema = published_schema()
+    for rec in records:
+        jsonschema.validate(rec, schema)
+    assert by_name["empty.pdf"]["error"]["kind"] == "empty_file"
+    assert by_name["junk.png"]["error"]["kind"] == "corrupt_document"
+    assert by_name["letter.pdf"]["status"] == "ok"
+    assert by_name["letter.pdf"]["pages"] == [
+        {"number": 1, "method": "text", "ocr_confidence": None, "rotation": None, "error": None}
+    ]
+    assert by_name["scan.pdf"]["pages"][0]["method"] == "ocr"  # real tesseract
+    for name in ("letter.pdf", "scan.pdf", "note.txt"):
+        assert "197" in by_name[name]["codes"]["carc"], name
+    assert summary["documents"] == 5 and summary["failed"] == 2 and summary["processed"] == 5
+    worklist = (out / WORKLIST).read_text().splitlines()
+    assert len(worklist) == 1 + 5
+
+    # a re-run skips what is done, retries the failures, never duplicates
+    again = run_triage([str(inbox)], str(out), workers=2)
+    assert again["processed"] == 2 and again["skipped"] == 3
+    records2 = [json.loads(x) for x in (out / RESULTS).read_text().splitlines()]
+    assert len(records2) == 5
+    assert {r["source"] for r in records2} == {r["source"] for r in records}
