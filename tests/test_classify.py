@@ -1,0 +1,349 @@
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.classify import (
+    Classifier,
+    ModelClassifier,
+    ModelIntegrityError,
+    ModelLoadError,
+    ModelVersionError,
+    RuleClassifier,
+    UntrustedModelError,
+    default_classifier,
+    load_classifier,
+    metadata_path,
+    reason_text,
+    sha256_path,
+    split_sentences,
+)
+from pipeline.datamodel import Adjustment, Category, Classification, Codes, DocumentType, Extraction
+from pipeline.errors import ModelError
+from pipeline.train import split_by_family, train
+
+C = Category
+
+APPEAL_RIGHTS = """YOUR APPEAL RIGHTS
+You have the right to appeal this decision within 180 days of this notice. If this decision
+was based on medical necessity or on a treatment being experimental or investigational, you
+may also request an external review by an independent review organization.
+
+Notice of Nondiscrimination
+We comply with federal civil rights laws and do not discriminate on the basis of race.
+ATENCIÓN: si habla español, tiene a su disposición servicios gratuitos de asistencia."""
+
+
+def letter(reason: str, boiler: bool = True) -> str:
+    body = f"Dear Member,\n\nWe reviewed the claim for services on 03/04/2025.\n{reason}\n"
+    return body + ("\n" + APPEAL_RIGHTS if boiler else "")
+
+
+# ------------------------------------------------------------------ boilerplate
+
+
+def test_boilerplate_sections_are_separated() -> None:
+    text = letter("The service was denied because no prior authorization was on file.")
+    pairs = split_sentences(text)
+    reason = reason_text(text)
+    assert "prior authorization" in reason
+    assert "external review" not in reason
+    assert "discriminate" not in reason
+    assert "español" not in reason
+    assert any(b for _, b in pairs) and any(not b for _, b in pairs)
+
+
+# ------------------------------------------------------------------ rule baseline
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        ("This service requires prior authorization and no authorization was on file.",
+         C.PRIOR_AUTHORIZATION),
+        ("Based on the information submitted the request is not medically necessary. "
+         "It does not meet our clinical criteria.", C.MEDICAL_NECESSITY),
+        ("Step therapy applies. You must first try two preferred formulary alternatives.",
+         C.STEP_THERAPY),
+        ("We requested medical records and did not receive them.", C.MISSING_DOCUMENTATION),
+        ("This procedure is considered experimental and investigational.",
+         C.EXPERIMENTAL_INVESTIGATIONAL),
+        ("The provider is out-of-network and is not a participating provider.",
+         C.OUT_OF_NETWORK),
+        ("The claim was received after the timely filing limit.", C.TIMELY_FILING),
+        ("This is a duplicate of a claim previously processed.", C.DUPLICATE_CLAIM),
+        ("Coverage was terminated before the date of service; the member is not eligible.",
+         C.ELIGIBILITY),
+        ("Other insurance is primary. Please submit the primary payer's explanation of benefits.",
+         C.COORDINATION_OF_BENEFITS),
+        ("You have reached the plan maximum of 20 visits per calendar year.", C.BENEFIT_LIMIT),
+        ("Cosmetic procedures are excluded under your Evidence of Coverage.", C.NOT_COVERED),
+        ("The procedure code is inconsistent with the modifier billed. Please send a "
+         "corrected claim.", C.CODING_ERROR),
+    ],
+)
+def test_rule_baseline_clear_cases(reason: str, expected: Category) -> None:
+    c = RuleClassifier().classify(letter(reason), Extraction())
+    assert c.category is expected
+    assert c.model == "rule-baseline-v1"
+    assert c.confidence is not None and c.confidence >= 0.6
+    assert not c.needs_review
+    assert c.evidence and all(len(e) < 120 for e in c.evidence)
+
+
+def test_boilerplate_does_not_drive_the_baseline() -> None:
+    # the appeal-rights paragraph mentions medical necessity and experimental treatment
+    c = RuleClassifier().classify(letter("Duplicate of a claim previously paid."), Extraction())
+    assert c.category is C.DUPLICATE_CLAIM
+    assert c.secondary_categories == []
+
+
+def test_codes_drive_the_baseline_with_rarc_over_carc() -> None:
+    ex = Extraction(
+        document_type=DocumentType.REMITTANCE,
+        adjustments=[Adjustment(group="CO", carc="16", rarc=["M127"])],
+    )
+    c = RuleClassifier().classify("Claim adjustment detail.", ex)
+    assert c.category is C.MISSING_DOCUMENTATION
+    ex2 = Extraction(codes=Codes(carc=["96"], rarc=["N425"], group=["CO"]))
+    assert RuleClassifier().classify("Remittance.", ex2).category is C.NOT_COVERED
+
+
+def test_payment_only_eob_is_not_a_denial() -> None:
+    ex = Extraction(
+        document_type=DocumentType.EOB,
+        adjustments=[Adjustment(group="PR", carc="1"), Adjustment(group="CO", carc="45")],
+    )
+    c = RuleClassifier().classify("Amount applied to your deductible. This is not a bill.", ex)
+    assert c.category is C.NOT_A_DENIAL
+
+
+def test_conflicting_evidence_sets_abstention() -> None:
+    ex = Extraction(adjustments=[Adjustment(group="CO", carc="197")])
+    text = letter("This treatment is considered experimental and investigational and unproven.")
+    c = RuleClassifier().classify(text, ex)
+    assert c.needs_review
+    assert any(e.startswith("conflict") for e in c.evidence)
+
+
+def test_no_evidence_abstains() -> None:
+    c = RuleClassifier().classify("Thank you for your letter.", Extraction())
+    assert c.category is None and c.needs_review and c.confidence is None
+
+
+def test_secondary_category_when_two_reasons() -> None:
+    text = letter(
+        "The service requires prior authorization and none was obtained. In addition, the "
+        "request was reviewed and is not medically necessary; it does not meet medical "
+        "necessity criteria. Medical necessity was not established by the records."
+    )
+    ex = Extraction(adjustments=[Adjustment(group="CO", carc="197"), Adjustment(group="CO",
+                                                                               carc="50")])
+    c = RuleClassifier().classify(text, ex)
+    assert {c.category, *c.secondary_categories} >= {C.PRIOR_AUTHORIZATION, C.MEDICAL_NECESSITY}
+
+
+def test_classifiers_satisfy_protocol() -> None:
+    assert isinstance(RuleClassifier(), Classifier)
+
+
+# ------------------------------------------------------------------ synthetic corpus
+
+REASONS: dict[Category, list[str]] = {
+    C.PRIOR_AUTHORIZATION: [
+        "No prior authorization was on file for this service.",
+        "The service required precertification which was not obtained.",
+        "Services billed do not match the services authorized.",
+    ],
+    C.MEDICAL_NECESSITY: [
+        "The request does not meet medical necessity criteria.",
+        "Our physician reviewer found the service not medically necessary.",
+        "Documentation does not show six weeks of conservative care.",
+    ],
+    C.STEP_THERAPY: [
+        "Step therapy applies; you must first try the preferred drug.",
+        "Trial and failure of two formulary alternatives is required.",
+        "The plan requires a fail first trial of a first-line agent.",
+    ],
+    C.TIMELY_FILING: [
+        "The claim was received after the filing deadline.",
+        "Timely filing limit has expired for this claim.",
+        "The claim was submitted beyond the filing time limit.",
+    ],
+    C.DUPLICATE_CLAIM: [
+        "This claim is a duplicate of one already processed.",
+        "The service was previously paid on another claim.",
+        "This line duplicates a claim previously adjudicated.",
+    ],
+}
+CODES = {
+    C.PRIOR_AUTHORIZATION: "197", C.MEDICAL_NECESSITY: "50", C.STEP_THERAPY: "B8",
+    C.TIMELY_FILING: "29", C.DUPLICATE_CLAIM: "18",
+}
+FAMILIES = {
+    "famA": "Dear Member,\nWe have reviewed your claim. {r}\nSincerely, Claims Department",
+    "famB": "NOTICE OF DENIAL\nReason for our decision: {r} Code CO-{c}.\n",
+    "famC": "Explanation of Benefits\nRemark: {r}\nThis is not a bill.",
+    "famD": "Re: your request\nAfter review, {r} Please contact us with questions.",
+    "famE": "Adverse benefit determination. {r} Adjustment reason {c}.",
+    "famF": "Hello,\nOur decision: {r}\nThank you.",
+}
+PAYERS = ["payer1", "payer2", "payer3", "payer4", "payer5"]
+
+
+def make_corpus(root: Path, n: int = 90, seed: int = 0) -> Path:
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    fams = sorted(FAMILIES)
+    cats = sorted(REASONS, key=str)
+    with (root / "ground_truth.jsonl").open("w") as fh:
+        for i in range(n):
+            fam = fams[i % len(fams)]
+            cat = cats[(i // len(fams)) % len(cats)]
+            payer = PAYERS[(i * 7 + i // 3) % len(PAYERS)]
+            text = FAMILIES[fam].format(r=rng.choice(REASONS[cat]), c=CODES[cat])
+            text += "\n\n" + APPEAL_RIGHTS + f"\nReference {rng.randrange(10**6)}\n"
+            name = f"doc{i:04d}.txt"
+            (root / name).write_text(text)
+            fh.write(json.dumps({"file": name, "family": fam, "payer": payer,
+                                 "category": cat.value, "form": "text"}) + "\n")
+    return root
+
+
+def fake_extract(text: str) -> Extraction:
+    import re
+
+    m = re.search(r"(?:CO-|reason )(\w+)", text)
+    if not m:
+        return Extraction()
+    return Extraction(adjustments=[Adjustment(group="CO", carc=m.group(1))])
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any], Path]:
+    base = tmp_path_factory.mktemp("train")
+    corpus = make_corpus(base / "corpus")
+    meta = train(corpus, base / "out", seed=3, extractor=fake_extract, small=True)
+    return corpus, meta, base / "out" / "denial_classifier.skops"
+
+
+def test_split_holds_out_whole_families_and_payers() -> None:
+    recs = [
+        {"file": f"{i}", "family": f"f{i % 6}", "payer": f"p{i % 4}", "category": c}
+        for i, c in enumerate(["a", "b", "c"] * 40)
+    ]
+    tr, te = split_by_family(recs, seed=1)
+    assert tr and te and len(tr) + len(te) == len(recs)
+    held_fams = {r["family"] for r in te} - {r["family"] for r in tr}
+    held_payers = {r["payer"] for r in te} - {r["payer"] for r in tr}
+    assert held_fams and held_payers
+    for r in te:  # every held-out document has an unseen family or an unseen payer
+        assert r["family"] in held_fams or r["payer"] in held_payers
+    assert {r["category"] for r in tr} == {"a", "b", "c"}
+    assert split_by_family(recs, seed=1) == (tr, te)
+
+
+def test_training_writes_artifacts(trained: tuple[Path, dict[str, Any], Path]) -> None:
+    _, meta, path = trained
+    assert path.is_file()
+    with zipfile.ZipFile(path) as zf:
+        assert all(i.compress_type == zipfile.ZIP_DEFLATED for i in zf.infolist())
+    meta_disk = json.loads(metadata_path(path).read_text())
+    assert meta_disk["model_sha256"] == sha256_path(path)
+    assert set(meta_disk["labels"]) <= {c.value for c in Category}
+    assert meta_disk["versions"]["scikit-learn"]
+    assert "model" in meta_disk["held_out_scores"]
+    assert meta_disk["held_out_families"] or meta_disk["held_out_payers"]
+    card = (path.parent / "denial_classifier.md").read_text()
+    assert "Intended use" in card and "Confusion matrix" in card
+
+
+def test_training_is_deterministic(
+    trained: tuple[Path, dict[str, Any], Path], tmp_path: Path
+) -> None:
+    corpus, meta, _ = trained
+    again = train(corpus, tmp_path / "out2", seed=3, extractor=fake_extract, small=True)
+    assert again["held_out_scores"] == meta["held_out_scores"]
+    assert again["training_data_sha256"] == meta["training_data_sha256"]
+    assert again["threshold"] == meta["threshold"]
+
+
+def test_skops_round_trip(trained: tuple[Path, dict[str, Any], Path]) -> None:
+    _, _, path = trained
+    clf = load_classifier(path)
+    assert isinstance(clf, ModelClassifier) and isinstance(clf, Classifier)
+    text = letter("No prior authorization was on file for this service.")
+    c = clf.classify(text, fake_extract("CO-197"))
+    assert isinstance(c, Classification)
+    assert c.category is C.PRIOR_AUTHORIZATION
+    assert 0.0 <= (c.confidence or 0) <= 1.0
+    assert c.evidence and all(len(e) < 120 for e in c.evidence)
+    assert default_classifier(path).__class__ is ModelClassifier
+    assert isinstance(default_classifier(path.parent / "absent.skops"), RuleClassifier)
+
+
+def test_model_flags_code_text_conflict(trained: tuple[Path, dict[str, Any], Path]) -> None:
+    clf = load_classifier(trained[2])
+    text = letter("The claim was received after the filing deadline.")
+    c = clf.classify(text, Extraction(adjustments=[Adjustment(group="CO", carc="18")]))
+    if c.category is not C.DUPLICATE_CLAIM:
+        assert c.needs_review
+
+
+def _copy(path: Path, dst: Path) -> Path:
+    dst.mkdir(parents=True, exist_ok=True)
+    shutil.copy(path, dst / path.name)
+    shutil.copy(metadata_path(path), metadata_path(dst / path.name))
+    return dst / path.name
+
+
+def test_tampered_model_is_refused(trained: tuple[Path, dict[str, Any], Path],
+                                   tmp_path: Path) -> None:
+    p = _copy(trained[2], tmp_path)
+    data = bytearray(p.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    p.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError):
+        load_classifier(p)
+
+
+def test_untrusted_type_is_refused(tmp_path: Path) -> None:
+    import skops.io as sio
+    from sklearn.ensemble import RandomForestClassifier
+
+    from pipeline.classify import save_model
+
+    model = RandomForestClassifier(n_estimators=2, random_state=0)
+    model.fit([[0.0], [1.0]], ["eligibility", "timely_filing"])
+    path = tmp_path / "denial_classifier.skops"
+    save_model(model, path, {"threshold": 0.5})  # metadata and digest are consistent
+    assert sio.get_untrusted_types(file=path)
+    with pytest.raises(UntrustedModelError, match="trusted"):
+        load_classifier(path)
+
+
+def test_version_mismatch_is_refused(trained: tuple[Path, dict[str, Any], Path],
+                                     tmp_path: Path) -> None:
+    p = _copy(trained[2], tmp_path)
+    mp = metadata_path(p)
+    meta = json.loads(mp.read_text())
+    meta["versions"]["scikit-learn"] = "1.2.0"
+    mp.write_text(json.dumps(meta))
+    with pytest.raises(ModelVersionError, match="scikit-learn 1.2.0"):
+        load_classifier(p)
+    with pytest.raises(ModelError):
+        default_classifier(p)
+
+
+def test_missing_metadata_is_refused(trained: tuple[Path, dict[str, Any], Path],
+                                     tmp_path: Path) -> None:
+    p = _copy(trained[2], tmp_path)
+    metadata_path(p).unlink()
+    with pytest.raises(ModelLoadError, match="metadata"):
+        load_classifier(p)
