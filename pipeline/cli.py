@@ -135,6 +135,34 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .batch import Progress
+    from .evaluate import format_report, held_out_sets, load_truth, report, run_corpus
+    from .output import atomic_write
+    from .triage import Triager
+
+    settings = _settings(args)
+    truth = load_truth(args.corpus)
+    if args.limit:
+        truth = truth[: args.limit]
+    triager = Triager(settings=settings)
+    bar = Progress(len(truth))
+    try:
+        scored = run_corpus(args.corpus, truth, triager, workers=settings.workers,
+                            progress=bar.advance)
+    finally:
+        bar.close()
+    rep = report(scored, held_out_sets(triager.get_classifier()))
+    rep["corpus"] = str(args.corpus)
+    rep["classifier"] = getattr(triager.get_classifier(), "name", type(
+        triager.get_classifier()).__name__)
+    print(format_report(rep))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(args.json, json.dumps(rep, indent=2) + "\n")
+    return EXIT_OK
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     from .corpus import main as corpus_main
 
@@ -161,6 +189,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("schema", help="print the result record's JSON Schema")
     sc.add_argument("--out", type=Path)
     sc.set_defaults(func=cmd_schema)
+
+    e = sub.add_parser("eval", help="score the pipeline on a corpus with ground truth")
+    e.add_argument("corpus", type=Path, help="folder with documents and ground_truth.jsonl")
+    e.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    e.add_argument("--workers", type=int, help="documents processed at once (default: cores)")
+    e.add_argument("--limit", type=int, help="only the first N documents")
+    e.set_defaults(func=cmd_eval)
 
     c = sub.add_parser("corpus", help="generate the synthetic sample-mail corpus",
                        add_help=False)
