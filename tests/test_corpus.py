@@ -1,0 +1,257 @@
+"""Tests of the synthetic corpus generator (pipeline.corpus)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import simple_icd_10_cm as icd
+from PIL import Image, ImageOps
+
+from pipeline.corpus import FORMS, generate_corpus, main, plan_corpus
+from pipeline.corpus import catalog as C
+from pipeline.corpus.families import FAMILIES
+from pipeline.datamodel import Category, DocumentType, Extraction
+
+CODE_KEYS = ("carc", "rarc", "group", "cpt", "hcpcs", "icd10", "ndc")
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _files(d: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def pdf_corpus(tmp_path_factory) -> tuple[Path, list[dict]]:
+    out = tmp_path_factory.mktemp("pdf")
+    return out, generate_corpus(out, 36, seed=11, forms=["text_pdf"])
+
+
+@pytest.fixture(scope="module")
+def text_corpus(tmp_path_factory) -> tuple[Path, list[dict]]:
+    out = tmp_path_factory.mktemp("txt")
+    return out, generate_corpus(out, 120, seed=5, forms=["text"])
+
+
+@pytest.fixture(scope="module")
+def image_corpus(tmp_path_factory) -> tuple[Path, list[dict]]:
+    out = tmp_path_factory.mktemp("img")
+    return out, generate_corpus(
+        out, 8, seed=2, forms=["scan_pdf", "fax_fine", "fax_normal", "photo_jpeg"]
+    )
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+def test_catalog_breadth():
+    assert len(FAMILIES) >= 14
+    assert len({f.id for f in FAMILIES}) == len(FAMILIES)
+    names = {p.name for p in C.PAYERS if p.name != "Medicare"}
+    assert len(names) >= 20
+    assert set(C.CATEGORIES) == {c.value for c in Category}
+    covered = {c for f in FAMILIES for c in f.categories}
+    assert covered == set(C.CATEGORIES)
+
+
+def test_icd10_codes_are_valid_billable():
+    codes = set(C.ALL_ICD) | {d for drug in C.DRUGS for d in drug.dx}
+    bad = [c for c in sorted(codes) if not (icd.is_valid_item(c) and icd.is_leaf(c))]
+    assert not bad, bad
+
+
+def test_ndc_normalisation():
+    assert C.ndc11("0406-0123-01") == "00406012301"
+    assert C.ndc11("50458-851-01") == "50458085101"
+    for d in C.DRUGS:
+        assert re.fullmatch(r"\d{11}", C.ndc11(d.ndc))
+
+
+# --------------------------------------------------------------------------- plan / coverage
+
+
+def test_plan_covers_everything_in_a_moderate_corpus():
+    plan = plan_corpus(120, seed=0)
+    assert {fam for fam, _, _ in plan} == {f.id for f in FAMILIES}
+    assert {cat for _, cat, _ in plan} == set(C.CATEGORIES)
+    assert {form for _, _, form in plan} == set(FORMS)
+
+
+def test_every_category_and_family_in_generated_truth(text_corpus):
+    _, recs = text_corpus
+    assert {r["category"] for r in recs} == set(C.CATEGORIES)
+    assert {r["family"] for r in recs} == {f.id for f in FAMILIES}
+    assert {r["document_type"] for r in recs} == {t.value for t in DocumentType}
+    assert len({r["payer"] for r in recs}) >= 15
+
+
+def test_small_image_corpus_covers_forms(image_corpus):
+    out, recs = image_corpus
+    assert {r["form"] for r in recs} == {"scan_pdf", "fax_fine", "fax_normal", "photo_jpeg"}
+    for r in recs:
+        assert (out / r["file"]).stat().st_size > 1000
+
+
+# --------------------------------------------------------------------------- determinism
+
+
+def test_same_seed_same_bytes_and_truth(tmp_path):
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    ra = generate_corpus(a, 30, seed=7, forms=["text_pdf", "text"])
+    rb = generate_corpus(b, 30, seed=7, forms=["text_pdf", "text"])
+    assert ra == rb
+    assert _files(a) == _files(b)
+    generate_corpus(c, 30, seed=8, forms=["text_pdf", "text"])
+    assert (a / "ground_truth.jsonl").read_bytes() != (c / "ground_truth.jsonl").read_bytes()
+
+
+def test_images_deterministic(tmp_path, image_corpus):
+    out, _ = image_corpus
+    again = tmp_path / "again"
+    generate_corpus(
+        again, 8, seed=2, forms=["scan_pdf", "fax_fine", "fax_normal", "photo_jpeg"], workers=2
+    )
+    assert _files(out) == _files(again)
+
+
+def test_cli(tmp_path):
+    assert main(["--out", str(tmp_path), "--n", "3", "--seed", "1", "--forms", "text"]) == 0
+    lines = (tmp_path / "ground_truth.jsonl").read_text().splitlines()
+    assert len(lines) == 3
+
+
+# --------------------------------------------------------------------------- ground truth shape
+
+
+def test_truth_fits_the_result_contract(text_corpus):
+    _, recs = text_corpus
+    for r in recs:
+        fields = {
+            k: v
+            for k, v in r.items()
+            if k
+            not in ("file", "index", "family", "form", "render", "category", "secondary_categories")
+        }
+        Extraction.model_validate(fields)  # types of every contract field
+        Category(r["category"])
+        assert all(Category(c) != Category(r["category"]) for c in r["secondary_categories"])
+        assert set(r["codes"]) == set(CODE_KEYS)
+        assert not set(r["codes"]["carc"]) & {"45", "1", "2", "3"}
+        for n in r["codes"]["ndc"]:
+            assert re.fullmatch(r"\d{11}", n)
+        for g in r["codes"]["group"]:
+            assert g in ("CO", "PR", "OA", "PI")
+        if r["category"] == "not_a_denial":
+            assert not r["codes"]["carc"] and r["reason_text"] is None
+        else:
+            assert r["reason_text"]
+        if r["document_type"] in ("eob", "remittance"):
+            assert r["adjustments"]
+            for a in r["adjustments"]:
+                if a["denied"] is False and a["carc"] is not None:
+                    assert a["carc"] in ("45", "1", "2", "3", "253")
+        if r["appeal_deadline"]:
+            assert r["appeal_deadline"] > r["letter_date"]
+
+
+def test_reason_text_and_ids_are_printed_in_text_form(text_corpus):
+    out, recs = text_corpus
+    for r in recs:
+        text = (out / r["file"]).read_text(encoding="utf-8")
+        flat = _norm(text)
+        if r["reason_text"]:
+            assert _norm(r["reason_text"]) in flat, r["file"]
+        for key in ("claim_number", "member_id"):
+            if r[key]:
+                assert r[key] in text, (r["file"], key)
+        if r["patient_name"]:
+            first, last = r["patient_name"].split(" ", 1)
+            assert first.lower() in text.lower() and last.lower() in text.lower()
+
+
+def _has_code(text: str, code: str) -> bool:
+    # codes may carry a glued group prefix, e.g. "CO197"
+    pat = rf"(?<![0-9A-Za-z])(?:CO|PR|OA|PI)?{re.escape(code)}(?![0-9A-Za-z])"
+    return re.search(pat, text) is not None
+
+
+def test_truth_codes_appear_in_pdf_text_layer(pdf_corpus):
+    out, recs = pdf_corpus
+    for r in recs:
+        with pdfplumber.open(out / r["file"]) as pdf:
+            text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        digits_only = re.sub(r"[^0-9]", "", text)
+        c = r["codes"]
+        for code in c["carc"] + c["rarc"] + c["cpt"] + c["hcpcs"]:
+            assert _has_code(text, code), (r["file"], r["family"], code)
+        for code in c["icd10"]:
+            assert _has_code(text, code) or _has_code(text, code.replace(".", "")), code
+        for code in c["group"]:
+            assert code in text
+        for ndc in c["ndc"]:
+            printed = [m for m in re.findall(r"\d{4,5}-\d{3,4}-\d{1,2}", text) if C.ndc11(m) == ndc]
+            assert printed or ndc in digits_only
+        if r["claim_number"]:
+            assert r["claim_number"] in text
+        if r["amount_billed"] and r["document_type"] != "remittance":
+            amounts = {float(x.replace(",", "")) for x in re.findall(r"\$([\d,]+\.\d\d)", text)}
+            # letters and EOBs print the denied amount (or the lines it sums)
+            assert r["amount_billed"] in amounts or r["adjustments"], r["file"]
+
+
+# --------------------------------------------------------------------------- image forms
+
+
+def test_fax_tiffs_are_bilevel_with_dpi_tags(image_corpus):
+    out, recs = image_corpus
+    faxes = [r for r in recs if r["form"].startswith("fax")]
+    assert faxes
+    for r in faxes:
+        with Image.open(out / r["file"]) as im:
+            ydpi = 196 if r["form"] == "fax_fine" else 98
+            assert tuple(round(x) for x in im.info["dpi"]) == (204, ydpi)
+            assert im.mode == "1"
+            assert getattr(im, "n_frames", 1) == r["render"]["pages"]
+            # 8.5 x 11 inch page at the stated resolution
+            assert abs(im.width / 204 - 8.5) < 0.1
+            assert abs(im.height / ydpi - 11) < 0.2
+
+
+def test_scanned_pdfs_have_no_text_layer(image_corpus):
+    out, recs = image_corpus
+    scans = [r for r in recs if r["form"] == "scan_pdf"]
+    assert scans
+    for r in scans:
+        with pdfplumber.open(out / r["file"]) as pdf:
+            assert len(pdf.pages) == r["render"]["pages"]
+            for page in pdf.pages:
+                assert not (page.extract_text() or "").strip()
+                assert page.images
+
+
+def test_photos_orientation_and_exif(image_corpus):
+    out, recs = image_corpus
+    photos = [r for r in recs if r["form"] == "photo_jpeg"]
+    assert photos
+    for r in photos:
+        with Image.open(out / r["file"]) as im:
+            meta = r["render"]
+            tag = im.getexif().get(0x0112)
+            assert tag == meta["exif_orientation"]
+            upright = ImageOps.exif_transpose(im)
+            if tag is not None or meta["pixel_rotation_ccw"] in (0, 180):
+                assert upright.height > upright.width  # portrait page once EXIF is applied
+            else:
+                assert upright.width > upright.height
+
+
+def test_ground_truth_file_matches_return(text_corpus):
+    out, recs = text_corpus
+    lines = (out / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x) for x in lines] == recs
