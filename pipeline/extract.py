@@ -1,0 +1,1476 @@
+"""Extraction stage: document text -> :class:`pipeline.datamodel.Extraction`.
+
+``extract(text)`` is a pure function of the document's text (pages joined by
+``"\\n\\f\\n"``). It never raises: any internal failure degrades to a partial or empty
+``Extraction`` and is logged without letter text (counts only; PHI never reaches logs).
+
+What is read, and from where
+----------------------------
+* **Service lines** (``adjustments``) by :mod:`pipeline.tables` (grid rows, wrapped
+  rows, key-value blocks, vouchers). ``denied`` is False for payment adjustments
+  (CO-45, PR-1/2/3 and the other "payment_adjustment" CARCs), True for any other
+  adjustment reason, and for uncoded lines True only when the line says so ("denied",
+  "not covered") or nothing was allowed or paid.
+* **Codes** (``codes``): CARC/RARC/group codes of denied or reduced lines plus those
+  stated in prose ("CO-197", "Reason code 50", "remark code N706") and in the document's
+  code legend. Payment-adjustment codes are reported only when the document holds no
+  denial code at all (so a paid EOB reports nothing, and a letter about a CO-45
+  underpayment still reports CO-45). CPT/HCPCS only from service lines or right after a
+  keyword ("CPT", "HCPCS", "procedure", "service code", "code" - not "ZIP code",
+  "reason code", ...). ICD-10-CM when dotted anywhere, or undotted after a diagnosis
+  keyword; always validated with ``simple_icd_10_cm``. NDC only when labelled NDC or
+  on a line about a drug.
+* **Legend**: payer-specific codes ("7J", "X4") defined in the document's own code
+  legend go to ``legend``; standard CARC/RARC definitions found there feed ``codes``.
+
+Document type rule
+------------------
+Decided by the title zone (first lines) first, then by the whole text:
+
+* ``remittance``: provider-facing payment advice ("Remittance Advice", ERA, provider
+  payment voucher, check/EFT trace, payee).
+* ``eob``: member-facing claim statement ("Explanation of Benefits", "This is not a
+  bill", Medicare Summary Notice).
+* ``denial_letter``: any letter about a specific claim, service, drug or authorisation
+  decision or its appeal - denials, partial approvals, *approvals*, appeal
+  acknowledgements and decisions, requests for records. The form is the same; whether
+  it is a denial at all is the classifier's job (``not_a_denial``).
+* ``other``: everything else (newsletters, policy bulletins, ID-card or marketing mail,
+  empty or unreadable text).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+from pipeline.datamodel import Adjustment, Codes, DocumentType, Extraction
+from pipeline.normalize import (
+    GROUP_CARC_RE,
+    find_dates,
+    find_money,
+    fix_id_ocr,
+    is_modifier,
+    norm_carc,
+    norm_group,
+    norm_icd10,
+    norm_ndc,
+    norm_proc,
+    norm_rarc,
+    parse_group_carc,
+)
+from pipeline.tables import Row, TableResult, parse_tables
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["extract", "is_payment_adjustment", "PAYMENT_ADJUSTMENT_CARCS"]
+
+PAGE_BREAK = "\n\f\n"
+
+#: CARCs that are normal payment adjustments, not denials (reference §1.2).
+PAYMENT_ADJUSTMENT_CARCS = frozenset(
+    [
+        "1",
+        "2",
+        "3",
+        "23",
+        "24",
+        "45",
+        "59",
+        "66",
+        "94",
+        "100",
+        "101",
+        "104",
+        "131",
+        "133",
+        "147",
+        "172",
+        "187",
+        "209",
+        "246",
+        "253",
+        "303",
+    ]
+)
+
+# ---------------------------------------------------------------------------
+# Optional code table (pipeline/codes.py, written by another engineer)
+# ---------------------------------------------------------------------------
+
+_code_table: dict[tuple[str, str], object] | None = None
+_code_table_loaded = False
+
+
+def _codes() -> dict[tuple[str, str], object] | None:
+    global _code_table, _code_table_loaded
+    if not _code_table_loaded:
+        _code_table_loaded = True
+        try:
+            from pipeline.codes import load_code_table  # type: ignore[import-not-found]
+
+            _code_table = dict(load_code_table())
+        except Exception:
+            _code_table = None
+            logger.debug("code table unavailable; CARC/RARC checked by format only")
+    return _code_table
+
+
+def _known(kind: str, code: str) -> bool:
+    """True if the code is in the code table, or the table is unavailable/empty."""
+    table = _codes()
+    if not table:
+        return True
+    return (kind, code) in table
+
+
+def is_payment_adjustment(group: str | None, carc: str) -> bool:
+    """CO-45, PR-1/2/3 and similar: the claim was paid, just adjusted."""
+    table = _codes()
+    if table:
+        info = table.get(("CARC", carc))
+        cat = getattr(info, "category", None)
+        if cat is not None:
+            return str(cat) in ("payment_adjustment", "not_a_denial")
+    return carc in PAYMENT_ADJUSTMENT_CARCS
+
+
+# ---------------------------------------------------------------------------
+# Regexes for prose
+# ---------------------------------------------------------------------------
+
+_CARC_LIST_CODE = (
+    r"(?:(?:CO|PR|OA|PI|CR|C0)\s?[-‐–]?\s?)?(?:[ABDPWY]\d{1,2}|[0-9OIl]{1,3}|MA\d{2,3}|[MN]\d{1,3})"
+    r"(?![\w]|[.,]\d)"
+)
+_REASON_LABEL_RE = re.compile(
+    r"(?i:\b(?:claim\s+)?(?:adj(?:ustment)?\.?\s+)?reason\s+codes?|\bCARCs?\b|"
+    r"\badj(?:ustment)?\.?\s+reason(?:\s+codes?)?|\bdenial\s+codes?|\badj(?:ustment)?\s+codes?|"
+    r"\bgroup\s*/\s*reason(?:\s+codes?)?)"
+    r"\s*(?:\(s\))?\s*(?:[:#=]|-(?!\d)|\bis\b|\bof\b)?\s*"
+    rf"(?P<list>{_CARC_LIST_CODE}(?:\s*(?:,|/|&|;|\band\b)\s*{_CARC_LIST_CODE})*)"
+)
+_RARC_CODE = r"(?:MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w]|[.,]\d)"
+_PAYER_CODE = r"(?:[A-Z0-9]{1,5})"
+_REMARK_LABEL_RE = re.compile(
+    r"(?i:\bremark\s+codes?|\bRARCs?\b|\bremarks?|\bLQ\*HE\*?|\bREM\b|\bmessage\s+codes?)"
+    r"\s*(?:\(s\))?\s*[:#=-]?\s*"
+    rf"(?P<list>{_PAYER_CODE}(?![\w])(?:\s*(?:,|/|&|;|\band\b)\s*{_PAYER_CODE}(?![\w]))*)"
+)
+_RARC_AFTER_CARC_RE = re.compile(
+    rf"(?:CO|PR|OA|PI|CR)\s?-?\s?(?:[ABDPWY]\d{{1,2}}|\d{{1,3}})\s*(?:[/,+&]|\band\b|\bwith\b)\s*"
+    rf"(?P<r>{_RARC_CODE})"
+)
+_PROC_IN_LIST = (
+    r"(?:[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})(?:\s?[-:]\s?[A-Z0-9]{2}){0,4}"
+    r"(?:\s+[A-Z0-9]{2}(?=[\s,;.)]|$)){0,2}"
+)
+_PROC_KEYWORD_RE = re.compile(
+    r"(?P<kw>\b(?i:CPT(?:®|\(R\))?(?:\s*/\s*HCPCS)?|HCPCS(?:\s*/\s*CPT)?|procedures?|"
+    r"service\s+codes?|(?:requested\s+|approved\s+|denied\s+)?service(?=\s*:)|proc\.?|"
+    r"(?P<codeword>codes?)))"
+    r"(?i:\s*(?:\(s\))?\s*(?:codes?|numbers?|no\.?)?\s*(?:\(s\))?)\s*[:#]?\s*(?:#\s*)?"
+    rf"(?P<list>{_PROC_IN_LIST}(?:\s*(?:,|/|&|;|\band\b|\bor\b)\s*{_PROC_IN_LIST})*)"
+    r"(?![\w.,/-]\d|\w)"
+)
+_NOT_PROC_CODE_WORDS = {
+    "zip",
+    "postal",
+    "area",
+    "reason",
+    "remark",
+    "diagnosis",
+    "diagnostic",
+    "icd",
+    "icd-10",
+    "adjustment",
+    "group",
+    "access",
+    "pin",
+    "bar",
+    "ndc",
+    "revenue",
+    "denial",
+    "claim",
+    "message",
+    "security",
+    "promo",
+    "country",
+    "state",
+    "tax",
+    "discount",
+    "status",
+    "place",
+    "pos",
+    "dx",
+    "rarc",
+    "carc",
+    "authorization",
+    "auth",
+    "reference",
+    "member",
+    "verification",
+    "payer",
+    "plan",
+    "bin",
+    "pcn",
+    "employer",
+}
+_ICD_DOTTED_RE = re.compile(r"(?<![\w.$-])([A-TV-Z][0-9OIl][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.\d)")
+_ICD_CODE = r"[A-TV-Z][0-9OIl][0-9A-Z](?:\.?[0-9A-Z]{1,4})?"
+_ICD_KEYWORD_RE = re.compile(
+    r"(?i:\b(?:diagnos[ie]s(?:\s+codes?)?|dx(?:\s+codes?)?|ICD[-\s]?10(?:[-\s]?CM)?(?:\s+codes?)?|"
+    r"ICD(?:\s+codes?)?|diag(?:\s+codes?)?))"
+    r"\s*(?:\(s\))?\s*(?:\d\s*)?[:#]?\s*"
+    rf"(?P<list>{_ICD_CODE}(?![\w])(?:\s*(?:,|/|&|;|\band\b)\s*{_ICD_CODE}(?![\w]))*)"
+)
+_NDC_FORM = r"\d{4,5}\s?[-‐–]\s?\d{3,4}\s?[-‐–]\s?\d{1,2}|\d{11}"
+_NDC_LABEL_RE = re.compile(
+    rf"(?i:\bNDC\b(?:\s*(?:code|number|#|no\.?))?|\bN4)\s*[:#]?\s*(?P<v>{_NDC_FORM})(?![\d-])"
+)
+_NDC_HYPHEN_RE = re.compile(r"(?<![\d-])(\d{4,5}-\d{3,4}-\d{1,2})(?![\d-])")
+_DRUG_CONTEXT_RE = re.compile(
+    r"(?i)\b(?:drug|medication|medicine|injection|vial|tablets?|capsules?|mg|mcg|ml|"
+    r"prescription|rx|pharmacy|formulary|dose|patch(?:es)?|infusion|syringe|pen)\b"
+)
+
+# ---------------------------------------------------------------------------
+# Legend
+# ---------------------------------------------------------------------------
+
+_LEGEND_HEAD_RE = re.compile(
+    r"(?i)^\s*(?:(?:explanation|description|definitions?|meaning)\s+of\s+)?"
+    r"(?:(?:claim\s+)?(?:adjustment\s+)?(?:remark|reason|adjustment|message|denial|payer|"
+    r"explanation|service|eob|note|group)\s*(?:/\s*\w+\s*)?codes?(?:\s+(?:descriptions?|"
+    r"explanations?|legend|glossary|key))?|codes?\s+(?:legend|key|descriptions?|explanations?|"
+    r"glossary)|legend|glossary|what\s+(?:the|these)\s+codes\s+mean|notes?|remarks?)"
+    r"\s*(?:$|:(?P<rest>.*)$)"
+)
+_LEGEND_ENTRY_RE = re.compile(
+    r"^\s*[\(\[]?(?P<code>(?:(?:CO|PR|OA|PI|CR)\s?[-‐–]?\s?)?[A-Z0-9]{1,5})[\)\]]?"
+    r"(?:\s*[-‐–—:=]\s*|\s{2,}|\s(?=[A-Z\"'(]))(?P<meaning>[A-Za-z\"'(].{3,})$"
+)
+
+
+class _Legend:
+    def __init__(self) -> None:
+        self.payer: dict[str, str] = {}
+        self.carc: list[tuple[str | None, str]] = []  # (group, carc)
+        self.rarc: list[str] = []
+        self.meanings: dict[str, str] = {}  # code (and group-code) -> meaning
+        self.lines: set[int] = set()
+
+
+def _classify_legend_code(raw: str) -> tuple[str, str | None, str] | None:
+    """('CARC', group, code) | ('RARC', None, code) | ('PAYER', None, code) | None."""
+    s = re.sub(r"\s+", "", raw.upper())
+    m = re.fullmatch(r"(CO|PR|OA|PI|CR)[-‐–]?([A-Z0-9]{1,3})", s)
+    if m:
+        c = norm_carc(m.group(2))
+        return ("CARC", m.group(1), c) if c else None
+    r = norm_rarc(s) if re.fullmatch(r"(MA|M|N)\d{1,3}", s) else None
+    if r:
+        return ("RARC", None, r)
+    if re.fullmatch(r"\d{1,3}", s):
+        c = norm_carc(s)
+        if c and _known("CARC", c):
+            return ("CARC", None, c)
+        return ("PAYER", None, s)
+    if re.fullmatch(r"[ABDPWY]\d{1,2}", s) and _codes() and _known("CARC", s):
+        return ("CARC", None, s)
+    if s in ("C0", "0A", "CO", "PR", "OA", "PI", "CR"):
+        return None
+    if 2 <= len(s) <= 4 and re.fullmatch(r"[A-Z0-9]+", s):
+        return ("PAYER", None, s)
+    return None
+
+
+def _parse_legend(lines: list[str], skip: set[int]) -> _Legend:
+    leg = _Legend()
+    in_block = False
+    misses = 0
+    last_code: str | None = None
+    for i, line in enumerate(lines):
+        if i in skip:
+            in_block = False
+            continue
+        head = _LEGEND_HEAD_RE.match(line)
+        if head and len(line.strip()) < 80:
+            in_block, misses, last_code = True, 0, None
+            rest = (head.group("rest") or "").strip()
+            if rest:
+                last_code = _legend_entry(rest, leg, i, in_block=True)
+            else:
+                leg.lines.add(i)
+            continue
+        if not line.strip():
+            if in_block:
+                misses += 1
+                if misses >= 2:
+                    in_block = False
+            last_code = None
+            continue
+        code = _legend_entry(line, leg, i, in_block=in_block)
+        if code is not None:
+            misses, last_code = 0, code
+            continue
+        if (
+            in_block
+            and last_code is not None
+            and (line[:1].isspace() or line.strip()[:1].islower())
+        ):
+            # wrapped meaning
+            leg.meanings[last_code] = (leg.meanings[last_code] + " " + line.strip())[:300]
+            if last_code in leg.payer:
+                leg.payer[last_code] = leg.meanings[last_code]
+            leg.lines.add(i)
+            continue
+        if in_block:
+            misses += 1
+            if misses >= 2:
+                in_block = False
+        last_code = None
+    return leg
+
+
+def _legend_entry(line: str, leg: _Legend, i: int, in_block: bool) -> str | None:
+    m = _LEGEND_ENTRY_RE.match(line)
+    if not m:
+        return None
+    kind = _classify_legend_code(m.group("code"))
+    if kind is None:
+        return None
+    meaning = m.group("meaning").strip()[:300]
+    k, group, code = kind
+    if not in_block:
+        # outside an explicit legend only unambiguous code forms count
+        if not (k == "RARC" or (k == "CARC" and group)):
+            return None
+        if find_money(meaning) or len(meaning) < 8:
+            return None
+    if k == "PAYER":
+        if not any(c.isdigit() for c in code) and len(code) > 3:
+            return None
+        leg.payer[code] = meaning
+    elif k == "CARC":
+        leg.carc.append((group, code))
+    else:
+        leg.rarc.append(code)
+    key = f"{group}-{code}" if group else code
+    leg.meanings[key] = meaning
+    leg.lines.add(i)
+    return key
+
+
+# ---------------------------------------------------------------------------
+# Document type and plan type
+# ---------------------------------------------------------------------------
+
+_REMIT_RE = re.compile(
+    r"(?i)\b(?:remittance\s+advice|electronic\s+remittance|\bERA\b|provider\s+remittance|"
+    r"remittance\s+(?:summary|voucher|notice)|payment\s+voucher|provider\s+payment\s+"
+    r"(?:summary|voucher|advice)|provider\s+voucher|check\s*/\s*eft|eft\s+(?:trace|number|#)|"
+    r"check\s+(?:number|no\.?|#)|payee\s+(?:name|id|npi)|\bpayee\b|prov\s+pd|"
+    r"claim\s+totals|provider\s+adj(?:ustment)?s?\s+(?:summary|details))"
+)
+_REMIT_TITLE_RE = re.compile(
+    r"(?i)\b(?:remittance\s+advice|electronic\s+remittance|provider\s+remittance|remittance\s+"
+    r"(?:summary|voucher)|payment\s+voucher|provider\s+payment\s+(?:summary|voucher|advice)|ERA)\b"
+)
+_EOB_RE = re.compile(
+    r"(?i)\b(?:explanation\s+of\s+benefits|this\s+is\s+not\s+a\s+bill|\bEOB\b|medicare\s+summary"
+    r"\s+notice|what\s+you\s+(?:may\s+)?owe|amount\s+you\s+(?:may\s+)?owe|your\s+share|"
+    r"member\s+statement|claim\s+summary\s+for)"
+)
+_EOB_TITLE_RE = re.compile(
+    r"(?i)\b(?:explanation\s+of\s+benefits|this\s+is\s+not\s+a\s+bill|medicare\s+summary\s+notice|"
+    r"EOB)\b"
+)
+_LETTER_RE = re.compile(
+    r"(?i)\b(?:dear\b|sincerely|denied|denial|adverse\s+(?:benefit\s+)?determination|"
+    r"not\s+(?:approved|covered|medically\s+necessary)|we\s+(?:have\s+)?(?:reviewed|received|"
+    r"approved|decided)|your\s+(?:appeal|request|claim)|appeal(?:s|ed)?|reconsideration|"
+    r"redetermination|prior\s+authori[sz]ation|pre-?certification|coverage\s+determination|"
+    r"decision|approved|approval|request\s+for\s+(?:information|records))\b"
+)
+_LETTER_TITLE_RE = re.compile(
+    r"(?i)\b(?:notice\s+of\s+(?:denial|adverse|action|decision|determination|non-?coverage)|"
+    r"adverse\s+(?:benefit\s+)?determination|denial\s+(?:notice|letter)|"
+    r"(?:coverage|authori[sz]ation|appeal|utili[sz]ation\s+review)\s+(?:determination|decision)|"
+    r"integrated\s+denial\s+notice|dear\b)"
+)
+
+
+_ADVERSE_RE = re.compile(
+    r"(?i)\b(?:we\s+(?:have\s+)?(?:denied|deny|reduced|did\s+not\s+approve|will\s+not\s+(?:pay|cover)|"
+    r"cannot\s+(?:approve|cover|authori[sz]e)|are\s+(?:unable|not\s+able)\s+to\s+(?:approve|pay|cover))|"
+    r"(?:was|is|has\s+been|were|are|have\s+been)\s+(?:denied|reduced|rejected|non-?certified|"
+    r"not\s+(?:approved|covered|certified|medically\s+necessary|payable|a\s+covered))|"
+    r"adverse\s+(?:benefit\s+)?determination|notice\s+of\s+(?:denial|non-?coverage)|"
+    r"non-?certified|not\s+medically\s+necessary|denial\s+(?:notice|letter|of\s+(?:coverage|payment|"
+    r"your))|decision\s*:?\s*denied|(?:upheld|uphold)\s+(?:our|the)\s+(?:original\s+)?(?:decision|denial)|"
+    r"integrated\s+denial\s+notice|excluded\s+(?:under|from)\s+your|"
+    r"(?:could|can)\s*not\s+approve|we\s+(?:do|will)\s+not\s+(?:cover|pay|approve)|"
+    r"not\s+certified|claim\s+(?:denial|rejection)|rejection\s+notice|"
+    r"decision\s*:\s*(?:not\s+certified|non-?certified|not\s+approved))\b"
+)
+_APPROVAL_RE = re.compile(
+    r"(?i)\b(?:(?:was|is|has\s+been|have\s+been)\s+approved|we\s+(?:have\s+)?approved|"
+    r"request\s+(?:is|was)\s+approved|approval\s+(?:letter|notice)|good\s+news)\b"
+)
+_ACK_RE = re.compile(
+    r"(?i)\b(?:we\s+(?:have\s+)?received\s+your\s+(?:appeal|request|grievance|reconsideration)|"
+    r"acknowledg(?:e|es|ing|ment)\s+(?:of\s+)?(?:receipt|your))"
+)
+_PENDING_RE = re.compile(
+    r"(?i)\bwill\s+(?:send\s+you\s+(?:our|a)\s+decision|review\s+your|look\s+at\s+your|"
+    r"make\s+a\s+decision|decide)"
+)
+
+
+_APPEAL_RIGHTS_RE = re.compile(
+    r"(?i)\b(?:your\s+right\s+to\s+(?:appeal|a\s+(?:review|reconsideration))|"
+    r"if\s+you\s+disagree\s+with\s+(?:this|our)\s+(?:decision|determination)|"
+    r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:internal\s+|expedited\s+)?appeal)"
+)
+
+
+def _adverse_count(text: str) -> int:
+    """Adverse-decision statements of the letter itself (quotes and boilerplate left out)."""
+    body = re.sub(r"[\"“][^\"”]{0,600}[\"”]", " ", text)
+    n = 0
+    for sent in _sentences(body):
+        if _BOILERPLATE_RE.search(sent):
+            continue
+        if re.search(
+            r"(?i)\b(?:will|may|could|might)\s+be\s+denied|to\s+avoid|if\s+(?:we|your)", sent
+        ):
+            continue
+        n += len(_ADVERSE_RE.findall(sent))
+    return n
+
+
+def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentType:
+    head = "\n".join(lines[:15])
+    firsts: list[tuple[int, DocumentType]] = []
+    for rx, dt in ((_REMIT_TITLE_RE, DocumentType.REMITTANCE), (_EOB_TITLE_RE, DocumentType.EOB)):
+        m = rx.search(head)
+        if m:
+            firsts.append((m.start(), dt))
+    if firsts:
+        return min(firsts, key=lambda t: t[0])[1]
+    n_remit = len(_REMIT_RE.findall(text))
+    n_eob = len(_EOB_RE.findall(text))
+    if re.search(r"(?i)this\s+is\s+not\s+a\s+bill|explanation\s+of\s+benefits", text):
+        return DocumentType.EOB
+    if n_remit >= 2 or (n_remit and table.rows and not _LETTER_TITLE_RE.search(head)):
+        return DocumentType.REMITTANCE
+    if n_eob and table.rows and n_eob >= 2:
+        return DocumentType.EOB
+    # letters: only an adverse decision makes a denial letter; approvals, appeal
+    # acknowledgements, newsletters and other mail are "other"
+    adverse = _adverse_count(text)
+    if _ACK_RE.search(text) and _PENDING_RE.search(text) and adverse <= 1:
+        return DocumentType.OTHER
+    if adverse or any(_row_is_denied(r) for r in table.rows):
+        return DocumentType.DENIAL_LETTER
+    if _APPEAL_RIGHTS_RE.search(text) and not _APPROVAL_RE.search(text):
+        return DocumentType.DENIAL_LETTER
+    if table.rows and not _APPROVAL_RE.search(text) and not _LETTER_RE.search(head):
+        return DocumentType.REMITTANCE if n_remit else DocumentType.EOB
+    return DocumentType.OTHER
+
+
+_PLAN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "workers_comp",
+        re.compile(
+            r"(?i)\bworkers['’]?\s*comp(?:ensation)?\b|\bwork(?:ers)?\s+comp\b|\binjured\s+worker\b|"
+            r"\bdate\s+of\s+injury\b|\bWCAB\b|\bindustrial\s+(?:injury|insurance)\b"
+        ),
+    ),
+    (
+        "part_d",
+        re.compile(
+            r"(?i)\bpart\s+d\b|\bprescription\s+drug\s+plan\b|\bPDP\b|\bMedicare\s+drug\s+"
+            r"(?:coverage|plan)\b|\bMAPD\b"
+        ),
+    ),
+    (
+        "medicare_advantage",
+        re.compile(
+            r"(?i)\bmedicare\s+advantage\b|\bpart\s+c\b|\bMA\s+plan\b|\bMAPD\b|\bMedicare\s+(?:HMO|PPO)\b|"
+            r"\bnotice\s+of\s+denial\s+of\s+(?:medical\s+coverage|payment)\b|\bintegrated\s+denial\s+notice\b|"
+            r"\bD-?SNP\b|\bdual\s+special\s+needs\b"
+        ),
+    ),
+    (
+        "medicare",
+        re.compile(
+            r"(?i)\bmedicare\b(?!\s+advantage)|\bMAC\b|\bmedicare\s+administrative\s+contractor\b|"
+            r"\bredetermination\b|\bmedicare\s+summary\s+notice\b|\bpart\s+[ab]\b|\bMBI\b|\bHICN?\b|"
+            r"\bnoridian\b|\bnovitas\b|\bpalmetto\s+gba\b|\bwps\b|\bcgs\s+administrators\b|\bfirst\s+coast\b"
+        ),
+    ),
+    (
+        "medicaid",
+        re.compile(
+            r"(?i)\bmedicaid\b|\bmedi-cal\b|\bCHIP\b|\bstate\s+fair\s+hearing\b|\bmasshealth\b|"
+            r"\bapple\s+health\b|\bsoonercare\b|\bhusky\b|\btenncare\b|\bbadgercare\b|\bmedical\s+assistance\s+program\b"
+        ),
+    ),
+    (
+        "commercial",
+        re.compile(
+            r"(?i)\bERISA\b|\bemployer[-\s](?:sponsored|group)\b|\bgroup\s+health\s+plan\b|"
+            r"\bsummary\s+plan\s+description\b|\bcertificate\s+of\s+coverage\b|\bAffordable\s+Care\s+Act\b|"
+            r"\bcommercial\b|\bmarketplace\b|\bindividual\s+(?:and\s+family\s+)?plan\b|"
+            r"\bdepartment\s+of\s+labor\b|\bstate\s+(?:department|division)\s+of\s+insurance\b|"
+            r"\bexternal\s+review\b|\bself[-\s]funded\b|\bPPO\b|\bEPO\b"
+        ),
+    ),
+]
+# Lines that mention a programme without being about it (taglines, nondiscrimination).
+_BOILERPLATE_RE = re.compile(
+    r"(?i)discriminat|civil\s+rights|language\s+assistance|interpret(?:er|ing)|TTY|atenci[oó]n|"
+    r"free\s+of\s+charge|aids\s+and\s+services|1557|section\s+504|taglines?|ch[uú]\s+[yý]|"
+    r"注意|주의|если|si\s+habla|hablamos|language\s+services"
+)
+
+
+_WC_STRONG_RE = re.compile(
+    r"(?i)\binjured\s+worker\b|\bdate\s+of\s+injury\b|\bWCAB\b|\bemployer\s*:|"
+    r"\bworkers['’]?\s*comp(?:ensation)?\s+(?:claim|insurance|carrier\s+for\s+this\s+claim|board)\b"
+)
+_MEDICARE_FFS_RE = re.compile(
+    r"(?i)\bmedicare\s+administrative\s+contractor\b|\bmedicare\s+summary\s+notice\b|"
+    r"\bpart\s+[ab]\b|\bMBI\b|\bHICN?\b|\bredetermination\b|\boriginal\s+medicare\b|"
+    r"\bnoridian\b|\bnovitas\b|\bpalmetto\s+gba\b|\bcgs\s+administrators\b|\bfirst\s+coast\b|"
+    r"\bwps\b|\bNGS\b|\bnational\s+government\s+services\b"
+)
+
+
+def _plan_type(text: str, default_commercial: bool = False, payer: str | None = None) -> str | None:
+    """Plan type from the document's words; a claim document naming no public programme
+    (Medicare, Medicaid, workers' comp) is taken as commercial when ``default_commercial``."""
+    body = "\n".join(ln for ln in text.splitlines() if not _BOILERPLATE_RE.search(ln))
+    scores = {name: len(rx.findall(body)) for name, rx in _PLAN_PATTERNS}
+    if scores["workers_comp"] >= 2 or _WC_STRONG_RE.search(body):
+        return "workers_comp"
+    if scores["part_d"] and (
+        scores["medicare"] or scores["medicare_advantage"] or scores["part_d"] > 1
+    ):
+        return "part_d"
+    if scores["medicare_advantage"]:
+        return "medicare_advantage"
+    if scores["medicare"] and scores["medicare"] >= scores["medicaid"]:
+        # a private plan carrying "Medicare" in its name is a Medicare Advantage plan
+        if (
+            payer
+            and re.search(r"(?i)\bmedicare\b", payer)
+            and payer.strip().lower() != "medicare"
+            and not _MEDICARE_FFS_RE.search(body)
+        ):
+            return "medicare_advantage"
+        return "medicare"
+    if scores["medicaid"]:
+        return "medicaid"
+    if scores["part_d"]:
+        return "part_d"
+    if scores["commercial"]:
+        return "commercial"
+    return "commercial" if default_commercial else None
+
+
+# ---------------------------------------------------------------------------
+# Fields
+# ---------------------------------------------------------------------------
+
+_ID_VALUE = r"(?P<val>[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9])"
+_CLAIM_RE = re.compile(
+    r"(?i:\b(?:payer\s+)?claim\s*(?:number|no\.?|num|#|id|control\s*(?:number|no\.?|#)|"
+    r"reference\s*(?:number|no\.?|#)?|ref\.?\s*(?:no\.?|#)?)|\bICN\b|\bCCN\b|\bDCN\b)"
+    rf"\s*[:#.]?\s*(?:#\s*)?{_ID_VALUE}"
+    r"|(?i:\bclaim)\s*:?\s+(?P<val2>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])(?![\w-])"
+)
+_MEMBER_RE = re.compile(
+    r"(?i:\b(?:member|subscriber|enrollee|patient|insured|beneficiary|recipient)(?:'s)?\s*"
+    r"(?:id(?:entification)?|#|number|no\.?)(?:\s*(?:number|no\.?|#))?|\b(?:medicare|medicaid)\s+"
+    r"(?:number|id|#)|\bMBI\b|\bHICN?\b|\bpolicy\s*(?:number|no\.?|#)|\bID\s*(?:number|no\.?|#))"
+    rf"\s*[:#.]?\s*(?:#\s*)?{_ID_VALUE}"
+)
+_NAME = r"[A-Z][A-Za-z'’.\-]*(?:,?[ \t][A-Z][A-Za-z'’.\-]*){1,4}"
+_PATIENT_RE = re.compile(
+    r"(?i:\b(?:patient|member|enrollee|beneficiary|subscriber|insured|claimant|injured\s+worker|"
+    r"employee)(?:'s)?"
+    r"(?:\s+name)?|^\s*name|\bre)"
+    rf"\s*:\s*(?P<name>{_NAME})",
+    re.MULTILINE,
+)
+_VOUCHER_NAME_RE = re.compile(
+    r"(?m)^\s*NAME\s+(?P<name>[A-Z][A-Z'\-]+,\s?[A-Z][A-Z'\-]+(?: [A-Z])?)\b"
+)
+_DEAR_RE = re.compile(
+    r"(?m)^\s*Dear\s+(?:(?P<title>Mr\.?|Ms\.?|Mrs\.?|Mx\.?|Miss|Dr\.?)\s+)?"
+    r"(?P<name>[A-Z][a-z'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’\-]+){0,3})\s*[:,]"
+)
+_NAME_STOP = re.compile(
+    r"(?i)\s+(?:member|id|dob|date|claim|group|policy|account|acct|provider|npi|plan|"
+    r"subscriber|patient|number|no\.?|#|phone|address|icn|hic|mbi)\b.*$"
+)
+_NOT_A_NAME = re.compile(
+    r"(?i)^(?:provider|member|patient|sir|madam|doctor|physician|customer|policyholder|"
+    r"subscriber|enrollee|beneficiary|valued|to\s+whom|appeals?|claims?|office|billing|"
+    r"health|plan|unknown|n/?a|none|see|same)\b"
+)
+_PROVIDER_RE = re.compile(
+    r"(?i:\b(?:rendering|servicing|treating|billing|attending|ordering|referring|performing)?\s*"
+    r"(?:provider|physician|doctor|practitioner|prescriber|facility|payee)(?:\s+name)?)"
+    r"\s*:\s*(?P<name>[A-Z][^\n]{1,80})"
+)
+_PAYER_BEHALF_RE = re.compile(
+    r"(?i:\bon\s+behalf\s+of)\s+(?:(?i:your\s+(?:health\s+)?plan|the\s+plan),?\s+)?(?i:the\s+)?"
+    r"(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the|for)){0,7})"
+)
+_PAYER_LABEL_RE = re.compile(
+    r"(?i:\b(?:payer|payor|health\s+plan|insurance\s+(?:company|carrier)|insurer|carrier|"
+    r"plan\s+name|health\s+insurer))(?:\s+name)?\s*:\s*(?P<name>[A-Z][^\n]{1,80})"
+)
+_PAYERISH_RE = re.compile(
+    r"(?i)\b(?:health|insurance|healthcare|health\s+care|assurance|blue\s+cross|blue\s+shield|"
+    r"aetna|cigna|united\s*health\w*|humana|kaiser|anthem|medicare|medicaid|mutual|life|"
+    r"plan|wellcare|centene|molina|ambetter|oscar|highmark|tricare|caresource|elevance|"
+    r"bcbs|carefirst|premera|regence|geisinger|harvard\s+pilgrim|tufts|emblem|fidelis|"
+    r"amerigroup|optum|benefits|administrators?)\b"
+)
+_TITLE_WORDS_RE = re.compile(
+    r"(?i)\b(?:explanation|remittance|notice|advice|summary|statement|denial|determination|"
+    r"letter|page|date|this\s+is\s+not|important|urgent|re:|dear|voucher|member\s+services|"
+    r"appeal|www\.|\.com|phone|fax|p\.?o\.?\s+box)\b|\d{3,}"
+)
+_LETTER_DATE_LABEL_RE = re.compile(
+    r"(?i)\b(?:date\s+of\s+(?:this\s+)?(?:notice|letter|decision|determination)|notice\s+date|"
+    r"letter\s+date|decision\s+date|date\s+(?:mailed|issued|sent|of\s+issue)|mail(?:ing|ed)?\s+date|"
+    r"issue\s+date|print(?:ed)?\s+date|statement\s+date|remit(?:tance)?\s+date|"
+    r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date)"
+    r"\s*[:#]?\s*"
+)
+_DATE_LABEL_RE = re.compile(r"(?i)(?:^\s{0,8}|(?<=\s\s)|(?<=\|)|(?<=\|\s))date\s*:\s*")
+_SERVICE_DATE_RE = re.compile(
+    r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?|\bDOS\b|date\s+of\s+svc|"
+    r"service\s+(?:from|period)|from\s+date|(?:services?|care|treatment|visit)\s+(?:you\s+)?"
+    r"(?:provided|rendered|received|performed|had)?\s*on)"
+    r"\s*[:#]?\s*"
+)
+_BILLED_RE = re.compile(
+    r"(?i)\b(?:amount\s+billed|billed\s+amount|total\s+(?:billed|charges?)|amount\s+charged|"
+    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed)\s*[:#]?\s*(?:of\s+)?"
+)
+_PATRESP_RE = re.compile(
+    r"(?i)\b(?P<total>total\s+)?(?:patient\s+resp(?:onsibility)?|pt\.?\s+resp\.?|member\s+"
+    r"responsibility|your\s+(?:total\s+)?responsibility|amount\s+you\s+(?:may\s+)?owe|"
+    r"you\s+(?:may\s+)?owe|what\s+you\s+owe|your\s+share)\s*(?:total)?\s*[:#]?\s*(?:is\s*)?"
+)
+
+_NUMBER_WORDS = {
+    "thirty": 30,
+    "forty-five": 45,
+    "forty five": 45,
+    "sixty": 60,
+    "ninety": 90,
+    "one hundred twenty": 120,
+    "one hundred and twenty": 120,
+    "one hundred eighty": 180,
+    "one hundred and eighty": 180,
+    "fifteen": 15,
+    "ten": 10,
+    "fourteen": 14,
+    "twenty": 20,
+    "seven": 7,
+    "five": 5,
+    "sixty-five": 65,
+    "sixty five": 65,
+    "forty": 40,
+}
+_DEADLINE_REL_RE = re.compile(
+    r"(?i)within\s+(?:(?P<words>[a-z\- ]{1,40}?)\s*)?(?:\(?\s*(?P<n>\d{1,3})\s*\)?\s*)?"
+    r"(?P<unit>calendar\s+days|business\s+days|days|months?|years?)\s+"
+    r"(?P<rest>(?:of|from|after)\s+[^.;\n]{3,120})"
+)
+_NOTICE_BASE_RE = re.compile(
+    r"(?i)^(?:of|from|after)\s+(?:the\s+)?(?:date\s+(?:of|on)\s+)?(?:this|the|our)\s+"
+    r"(?:notice|letter|denial|decision|determination|adverse\s+(?:benefit\s+)?determination)"
+    r"(?:\s+(?:letter|notice))?\b(?!\s+(?:was\s+)?received|\s+you\s+receive)"
+)
+_NOTICE_BASE2_RE = re.compile(
+    r"(?i)^(?:of|from|after)\s+the\s+(?:notice|letter)\s+date\b|^(?:of|from|after)\s+the\s+date\s+"
+    r"(?:shown|printed)\s+(?:above|on\s+this\s+(?:notice|letter))"
+)
+_DEADLINE_DATE_RE = re.compile(
+    r"(?i)(?:\bno\s+later\s+than|\bby|\bbefore|\bon\s+or\s+before|\bdeadline(?:\s+(?:is|date))?\s*:?|"
+    r"\bmust\s+be\s+(?:received|postmarked|filed|submitted)\s+(?:by|before|on\s+or\s+before))\s+"
+)
+_APPEAL_WORD_RE = re.compile(
+    r"(?i)\b(?:appeal|reconsider|redetermination|grievance|review|dispute|fair\s+hearing)"
+)
+_DECISION_CLOCK_RE = re.compile(
+    r"(?i)\b(?:we|the\s+plan|reviewer|it)\s+will\s+(?:make|give|send|decide|notify|respond|"
+    r"review|issue|mail|tell)|\bdecision\s+within|\brespond\s+within|\bresolve"
+)
+
+_REASON_TRIGGER_RE = re.compile(
+    r"(?i)\b(?:because|due\s+to|reason\s+(?:for|is|was)|the\s+reason|denied|not\s+(?:been\s+)?"
+    r"(?:medically\s+necessary|covered|approved|eligible|payable|allowed|a\s+covered)|does\s+not\s+"
+    r"(?:meet|show|support|cover)|did\s+not\s+(?:meet|receive|show|include|obtain)|"
+    r"(?:prior|pre-?)\s*(?:authori[sz]ation|certification)|no\s+authori[sz]ation|"
+    r"experimental|investigational|unproven|exceed(?:s|ed)?|maximum|out[-\s]of[-\s]network|"
+    r"not\s+in\s+(?:your\s+plan'?s\s+)?network|duplicate|timely\s+filing|filing\s+(?:limit|deadline)|"
+    r"inconsistent|criteria|step\s+therapy|must\s+(?:first\s+)?try|formulary|excluded|exclusion|"
+    r"coordination\s+of\s+benefits|other\s+insurance|primary\s+(?:payer|insurance)|"
+    r"records?\s+(?:were|was)\s+not|missing|invalid|incomplete|not\s+received|terminated|"
+    r"bundled|included\s+in|modifier|limit|cosmetic|frequency|documentation|policy)\b"
+)
+_REASON_EXCLUDE_RE = re.compile(
+    r"(?i)\b(?:you\s+(?:have\s+the\s+right|may\s+(?:request|ask|appeal|file|call|have|also|get))|"
+    r"right\s+to\s+(?:appeal|request|an?\s+external)|how\s+to\s+(?:appeal|file)|to\s+(?:file|"
+    r"request)\s+an?\s+(?:appeal|review|grievance)|if\s+you\s+(?:disagree|have\s+questions|"
+    r"want|need|would\s+like)|call\s+(?:us|member|customer)|this\s+is\s+not\s+a\s+bill|"
+    r"within\s+\d+\s+days|copy\s+of\s+(?:the|any)|free\s+of\s+charge|external\s+review|"
+    r"independent\s+review|sincerely|department\s+of\s+(?:labor|insurance))"
+)
+_REASON_HEAD_RE = re.compile(
+    r"(?i)^\s*(?:reason(?:\s+for\s+(?:the\s+)?(?:denial|decision|determination))?|why\s+"
+    r"(?:we|your)\s+[^:]{0,40}|rationale|(?:clinical\s+)?basis\s+for\s+(?:the\s+)?(?:decision|"
+    r"denial)|explanation|decision|denial\s+reason|determination)\s*:\s*(?P<rest>.*)$"
+)
+
+
+def _first(rx: re.Pattern[str], text: str, group: str = "val") -> str | None:
+    for m in rx.finditer(text):
+        v = m.group(group)
+        if v:
+            return v
+    return None
+
+
+def _id_value(rx: re.Pattern[str], text: str, min_digits: int = 3) -> str | None:
+    for m in rx.finditer(text):
+        raw = m.group("val") or (m.groupdict().get("val2") or "")
+        if not raw:
+            continue
+        if m.groupdict().get("val2") and sum(c.isdigit() for c in raw) < 6:
+            continue
+        val = fix_id_ocr(raw).upper().strip("-")
+        if sum(c.isdigit() for c in val) >= min_digits and not re.fullmatch(
+            r"\d{1,2}/\d{1,2}", val
+        ):
+            return val
+    return None
+
+
+def _clean_name(raw: str) -> str | None:
+    name = raw.strip()
+    name = re.split(r"\s{2,}|\t|\|", name)[0]
+    name = _NAME_STOP.sub("", name).strip(" ,.;:-")
+    if not name or _NOT_A_NAME.match(name) or len(name) < 3:
+        return None
+    if sum(c.isdigit() for c in name) > 0:
+        return None
+    return name[:80]
+
+
+def _clean_org(raw: str) -> str | None:
+    s = re.split(r"\s{2,}|\t|\||\s+(?:NPI|TIN|ID|Tax\s+ID|Phone|Fax)\b", raw.strip())[0]
+    s = s.strip(" ,.;:-")
+    s = re.sub(r"\s+", " ", s)
+    if len(s) < 3 or not re.search(r"[A-Za-z]{2}", s):
+        return None
+    return s[:100]
+
+
+def _patient_name(text: str, doc_type: DocumentType) -> str | None:
+    for fm in _PATIENT_RE.finditer(text):
+        n = _clean_name(fm.group("name"))
+        if n:
+            return n
+    m = _VOUCHER_NAME_RE.search(text)
+    if m:
+        return _clean_name(m.group("name"))
+    m = _DEAR_RE.search(text)
+    if m and (m.group("title") or "").rstrip(".").lower() != "dr":
+        return _clean_name(m.group("name"))
+    return None
+
+
+def _provider(text: str) -> str | None:
+    for fm in _PROVIDER_RE.finditer(text):
+        p = _clean_org(fm.group("name"))
+        if p and not re.match(r"(?i)(?:id|npi|number|no\b|#|tax|network|services)", p):
+            return p
+    m = _DEAR_RE.search(text)
+    if m and (m.group("title") or "").rstrip(".").lower() == "dr":
+        return "Dr. " + m.group("name")
+    m = re.search(
+        r"\b(?:requested|ordered|prescribed|performed|provided|submitted|billed)\s+by\s+"
+        r"(?P<name>Dr\.?\s+[A-Z][\w.'\-]*(?:[ \t]+[A-Z][\w.'\-]*){0,3})",
+        text,
+    )
+    if m:
+        return _clean_org(m.group("name"))
+    return None
+
+
+_KEEP_UPPER = frozenset(
+    [
+        "HMO",
+        "PPO",
+        "EPO",
+        "POS",
+        "BCBS",
+        "USA",
+        "UHC",
+        "LLC",
+        "PBM",
+        "PC",
+        "PA",
+        "NA",
+        "II",
+        "III",
+        "IV",
+    ]
+)
+
+
+def _payer_case(name: str | None) -> str | None:
+    """'STONECREST HEALTH INSURANCE COMPANY' -> 'Stonecrest Health Insurance Company'."""
+    if not name or any(c.islower() for c in name):
+        return name
+    small = {"of", "and", "the", "for", "in"}
+    words = []
+    for i, w in enumerate(name.split(" ")):
+        if w in _KEEP_UPPER or not w.isalpha() and not re.fullmatch(r"[A-Z]+['’&.-][A-Z]*", w):
+            words.append(w)
+        elif i and w.lower() in small:
+            words.append(w.lower())
+        else:
+            words.append(w.capitalize())
+    return " ".join(words)
+
+
+def _payer(text: str, lines: list[str]) -> str | None:
+    return _payer_case(_payer_raw(text, lines))
+
+
+def _payer_raw(text: str, lines: list[str]) -> str | None:
+    m = _PAYER_BEHALF_RE.search(text)
+    if m:
+        p = _clean_org(m.group("name"))
+        if p and not re.match(r"(?i)(?:you|your|the\s+patient|a\s)", p):
+            return p
+    m = _PAYER_LABEL_RE.search(text)
+    if m:
+        p = _clean_org(m.group("name"))
+        if p:
+            return p
+    seen = 0
+    for line in lines:
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > 8:
+            break
+        for seg in re.split(r"\s{2,}|\s[-–—|]\s|\t", line.strip()):
+            seg = seg.strip()
+            if _PAYERISH_RE.search(seg) and not _TITLE_WORDS_RE.search(seg) and len(seg) <= 60:
+                return _clean_org(seg)
+    return None
+
+
+def _letter_date(lines: list[str], text: str) -> date | None:
+    for fm in _LETTER_DATE_LABEL_RE.finditer(text):
+        ds = find_dates(text[fm.end() : fm.end() + 40])
+        if ds and ds[0][0] <= 2:
+            return ds[0][2]
+    for line in lines[:60]:
+        m = _DATE_LABEL_RE.search(line)
+        if m:
+            ds = find_dates(line[m.end() : m.end() + 40])
+            if ds and ds[0][0] <= 2:
+                return ds[0][2]
+    # a date standing alone near the top of the first page
+    for line in lines[:25]:
+        s = line.strip()
+        if not s:
+            continue
+        ds = find_dates(s)
+        if ds and len(s) - (ds[0][1] - ds[0][0]) <= 3:
+            return ds[0][2]
+    return None
+
+
+def _service_dates(text: str, rows: Iterable[Row]) -> list[date]:
+    out: set[date] = set()
+    for r in rows:
+        if r.service_date:
+            out.add(r.service_date)
+    for m in _SERVICE_DATE_RE.finditer(text):
+        seg = text[m.end() : m.end() + 60].split("\n")[0]
+        ds = find_dates(seg, compact=True)
+        if not ds or ds[0][0] > 3:
+            continue
+        out.add(ds[0][2])
+        # a range "03/14/2026 - 03/16/2026" / "through"
+        if len(ds) > 1 and re.fullmatch(
+            r"\s*(?:-|–|to|thru|through)\s*", seg[ds[0][1] : ds[1][0]], re.I
+        ):
+            out.add(ds[1][2])
+    return sorted(out)
+
+
+def _deadline(text: str, letter_date: date | None) -> tuple[date | None, str | None]:
+    sentences = _sentences(text)
+    rel_text: str | None = None
+    rel_date: date | None = None
+    prev = ""
+    for sent in sentences:
+        context, prev = prev + " " + sent, sent
+        if not _APPEAL_WORD_RE.search(context) or _DECISION_CLOCK_RE.search(sent):
+            continue
+        if (
+            re.search(
+                r"(?i)external\s+review|independent\s+review|fair\s+hearing|"
+                r"next\s+level|if\s+we\s+(?:uphold|deny)",
+                sent,
+            )
+            and rel_text is not None
+        ):
+            continue
+        # explicit date
+        for fm in _DEADLINE_DATE_RE.finditer(sent):
+            ds = find_dates(sent[fm.end() : fm.end() + 30])
+            if ds and ds[0][0] <= 2:
+                return ds[0][2], None
+        if rel_text is None:
+            m = _DEADLINE_REL_RE.search(sent)
+            if m:
+                n = (
+                    int(m.group("n"))
+                    if m.group("n")
+                    else _NUMBER_WORDS.get((m.group("words") or "").strip().lower())
+                )
+                phrase = re.sub(r"\s+", " ", m.group(0)).strip()[:160]
+                rel_text = phrase
+                unit = m.group("unit").lower()
+                rest = m.group("rest")
+                if (
+                    n
+                    and unit in ("days", "calendar days")
+                    and letter_date is not None
+                    and (_NOTICE_BASE_RE.match(rest) or _NOTICE_BASE2_RE.match(rest))
+                ):
+                    rel_date = letter_date + timedelta(days=n)
+    return rel_date, rel_text
+
+
+def _sentences(text: str) -> list[str]:
+    """Paragraph-joined sentences (line breaks inside a paragraph are undone)."""
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\f", text):
+        joined = re.sub(r"(\w)-\n\s*([a-z])", r"\1\2", para)
+        joined = re.sub(r"\s*\n\s*", " ", joined).strip()
+        if not joined:
+            continue
+        buf = ""
+        for piece in re.split(r"(?<=[.!?])\s+(?=[A-Z(\"'])", joined):
+            buf = f"{buf} {piece}" if buf else piece
+            if _ABBREV_END_RE.search(buf):
+                continue
+            out.append(buf.strip())
+            buf = ""
+        if buf.strip():
+            out.append(buf.strip())
+    return out
+
+
+_ABBREV_END_RE = re.compile(
+    r"(?i)(?:\b(?:dr|mr|mrs|ms|mx|no|st|inc|co|corp|ltd|jr|sr|vs|etc|approx|dept|ref|fig|p\.o)|"
+    r"\b[a-z]\.[a-z]|\b[A-Z])\.$"
+)
+
+
+def _reason_text(
+    text: str, lines: list[str], skip: set[int], legend: _Legend, denied_keys: list[str]
+) -> str | None:
+    prose = "\n".join("" if i in skip else ln for i, ln in enumerate(lines))
+    picked: list[str] = []
+    # explicit "Reason for denial:" sections first
+    for i, line in enumerate(lines):
+        if i in skip:
+            continue
+        m = _REASON_HEAD_RE.match(line)
+        if m:
+            chunk = [m.group("rest").strip()]
+            for nxt in lines[i + 1 : i + 6]:
+                if (
+                    not nxt.strip()
+                    or _REASON_HEAD_RE.match(nxt)
+                    or re.match(r"^\s*[A-Z][\w ]{2,40}:\s*\S", nxt)
+                ):
+                    break
+                chunk.append(nxt.strip())
+            sents = _sentences(" ".join(chunk))
+            keep = [x for k, x in enumerate(sents) if k == 0 or _REASON_TRIGGER_RE.search(x)]
+            s = " ".join(keep).strip()
+            if len(s) > 15 and not _BOILERPLATE_RE.search(s):
+                picked.append(s)
+    for sent in _sentences(prose):
+        if len(picked) >= 6:
+            break
+        if len(sent) < 20 or len(sent) > 600:
+            continue
+        if _BOILERPLATE_RE.search(sent) or _REASON_EXCLUDE_RE.search(sent):
+            continue
+        if re.match(r"(?i)re\s*:", sent) or len(re.findall(r"\b[A-Z][\w ]{1,25}:\s", sent)) >= 2:
+            continue
+        sent = re.sub(r"^(?i:reason|rationale|explanation|decision)[^:]{0,30}:\s*", "", sent)
+        if not _REASON_TRIGGER_RE.search(sent):
+            continue
+        if any(sent[:60] in p or p[:60] in sent for p in picked):
+            continue
+        if sum(c.isalpha() for c in sent) < 0.5 * len(sent):
+            continue
+        picked.append(sent)
+    if not picked:
+        for key in denied_keys:
+            meaning = legend.meanings.get(key) or legend.meanings.get(key.split("-")[-1])
+            if meaning and meaning not in picked:
+                picked.append(meaning)
+        table_text = "\n".join(lines[i] for i in sorted(skip - legend.lines) if i < len(lines))
+        for code, meaning in legend.payer.items():
+            used = re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", table_text)
+            if used and meaning not in picked and _REASON_TRIGGER_RE.search(meaning):
+                picked.append(meaning)
+    if not picked:
+        return None
+    return " ".join(picked)[:1500]
+
+
+# ---------------------------------------------------------------------------
+# Codes in prose
+# ---------------------------------------------------------------------------
+
+
+class _PosSink:
+    """Codes found in one logical line, with their positions."""
+
+    def __init__(self) -> None:
+        self.carc: list[tuple[int, tuple[str | None, str]]] = []
+        self.rarc: list[tuple[int, str]] = []
+        self.cpt: list[tuple[int, str]] = []
+        self.hcpcs: list[tuple[int, str]] = []
+        self.icd: list[tuple[int, str]] = []
+        self.ndc: list[tuple[int, str]] = []
+
+
+class _CodeSink:
+    def __init__(self) -> None:
+        self.carc: list[tuple[str | None, str]] = []
+        self.rarc: list[str] = []
+        self.cpt: list[str] = []
+        self.hcpcs: list[str] = []
+        self.icd: list[str] = []
+        self.ndc: list[str] = []
+
+    def add_proc(self, code: str) -> None:
+        if code[0].isdigit():
+            self.cpt.append(code)
+        else:
+            self.hcpcs.append(code)
+
+
+def _logical_lines(lines: list[str], table_lines: set[int]) -> list[tuple[str, bool]]:
+    """Table lines one by one; prose lines joined per paragraph (codes wrap lines)."""
+    out: list[tuple[str, bool]] = []
+    buf: list[str] = []
+    for i, line in enumerate(lines):
+        if i in table_lines or not line.strip():
+            if buf:
+                out.append((" ".join(buf), False))
+                buf = []
+            if i in table_lines:
+                out.append((line, True))
+            continue
+        buf.append(line.strip())
+    if buf:
+        out.append((" ".join(buf), False))
+    return out
+
+
+def _prose_codes(lines: list[str], table_lines: set[int], sink: _CodeSink) -> None:
+    for line, in_table in _logical_lines(lines, table_lines):
+        local = _PosSink()
+        _line_codes(line, in_table, local)
+        for name in ("carc", "rarc", "cpt", "hcpcs", "icd", "ndc"):
+            items = sorted(getattr(local, name), key=lambda t: t[0])
+            getattr(sink, name).extend(v for _, v in items)
+
+
+def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
+    """Codes of one logical line; list items are (position, value) here, sorted later."""
+    if not in_table:
+        for m in GROUP_CARC_RE.finditer(line):
+            gc = parse_group_carc(m)
+            if gc:
+                sink.carc.append((m.start(), gc))
+        for m in _REASON_LABEL_RE.finditer(line):
+            pos = m.start("list")
+            for tok in re.split(r"\s*(?:,|/|&|;|\band\b)\s*", m.group("list")):
+                _add_listed_code(tok, pos, sink)
+                pos += 1
+        for m in _RARC_AFTER_CARC_RE.finditer(line):
+            r = norm_rarc(m.group("r"))
+            if r:
+                sink.rarc.append((m.start("r"), r))
+    for m in _REMARK_LABEL_RE.finditer(line):
+        pos = m.start("list")
+        for tok in re.split(r"\s*(?:,|/|&|;|\band\b)\s*", m.group("list")):
+            r = norm_rarc(tok) if re.fullmatch(r"(?:MA|M|N)[0-9OIl]{1,3}", tok) else None
+            if r:
+                sink.rarc.append((pos, r))
+            pos += 1
+    for m in _PROC_KEYWORD_RE.finditer(line):
+        if m.group("codeword"):
+            prev = re.findall(r"[\w-]+", line[: m.start("kw")])[-1:]
+            if prev and prev[0].lower() in _NOT_PROC_CODE_WORDS:
+                continue
+        pos = m.start("list")
+        for part in re.split(r"\s*(?:,|/|&|;|\band\b|\bor\b)\s*", m.group("list")):
+            code = norm_proc(re.split(r"[-:\s]", part.strip())[0])
+            if code:
+                (sink.cpt if code[0].isdigit() else sink.hcpcs).append((pos, code))
+            pos += 1
+    for m in _ICD_DOTTED_RE.finditer("" if in_table else line):
+        c = norm_icd10(m.group(1))
+        if c:
+            sink.icd.append((m.start(), c))
+    for m in _ICD_KEYWORD_RE.finditer("" if in_table else line):
+        pos = m.start("list")
+        for tok in re.split(r"\s*(?:,|/|&|;|\band\b)\s*", m.group("list")):
+            c = norm_icd10(tok)
+            if c:
+                sink.icd.append((pos, c))
+            pos += 1
+    for m in _NDC_LABEL_RE.finditer(line):
+        n = norm_ndc(re.sub(r"\s", "", m.group("v")))
+        if n:
+            sink.ndc.append((m.start("v"), n))
+    for m in _NDC_HYPHEN_RE.finditer(line):
+        window = line[max(0, m.start() - 50) : m.end() + 50]
+        if _DRUG_CONTEXT_RE.search(window) and not re.search(
+            r"(?i)\b(?:claim|ref(?:erence)?|account|acct|member|id|tax|phone|fax)\b[^.\d]{0,15}$",
+            line[max(0, m.start() - 30) : m.start()],
+        ):
+            n = norm_ndc(m.group(1))
+            if n:
+                sink.ndc.append((m.start(1), n))
+
+
+def _add_listed_code(tok: str, pos: int, sink: _PosSink) -> None:
+    t = tok.strip()
+    m = re.fullmatch(r"(CO|PR|OA|PI|CR|C0)\s?[-‐–]?\s?([A-Z0-9]{1,3})", t)
+    if m:
+        g, c = norm_group(m.group(1)), norm_carc(m.group(2))
+        if g and c:
+            sink.carc.append((pos, (g, c)))
+        return
+    if re.fullmatch(r"(?:MA|M|N)[0-9OIl]{1,3}", t):
+        r = norm_rarc(t)
+        if r:
+            sink.rarc.append((pos, r))
+        return
+    c = norm_carc(t)
+    if c and _known("CARC", c):
+        sink.carc.append((pos, (None, c)))
+
+
+# ---------------------------------------------------------------------------
+# Assembly
+# ---------------------------------------------------------------------------
+
+
+def _row_denied(row: Row, group: str | None, carc: str | None) -> bool | None:
+    if carc is not None:
+        return not is_payment_adjustment(group, carc)
+    if row.denied_word:
+        return True
+    billed = row.amounts.get("billed")
+    paid = row.amounts.get("paid")
+    allowed = row.amounts.get("allowed")
+    if billed and billed > 0 and paid == 0 and (allowed in (None, 0)):
+        return True
+    return None
+
+
+def _row_is_denied(row: Row) -> bool:
+    if row.adjs:
+        return any(_row_denied(row, g, c) for g, c, _ in row.adjs)
+    return bool(_row_denied(row, None, None))
+
+
+def _adjustments(rows: list[Row]) -> list[Adjustment]:
+    out: list[Adjustment] = []
+    for row in rows:
+        base: dict[str, Any] = {
+            "claim_number": row.claim_number,
+            "line": row.line,
+            "service_date": row.service_date,
+            "cpt": row.proc,
+            "modifiers": [m for m in row.modifiers if is_modifier(m)][:4],
+            "billed": row.amounts.get("billed"),
+            "allowed": row.amounts.get("allowed"),
+            "paid": row.amounts.get("paid"),
+            "rarc": list(dict.fromkeys(row.rarcs)),
+        }
+        if not row.adjs:
+            out.append(Adjustment(**base, denied=_row_denied(row, None, None)))
+            continue
+        single = len(row.adjs) == 1
+        n_pr = sum(1 for g, _, _ in row.adjs if g == "PR")
+        for group, carc, amount in row.adjs:
+            if amount is None and single:
+                amount = row.amounts.get("adjamt")
+            if amount is None and (
+                single or (n_pr <= 1 if group == "PR" else len(row.adjs) - n_pr == 1)
+            ):
+                amount = _derived_amount(row, group)
+            out.append(
+                Adjustment(
+                    **base,
+                    group=group,
+                    carc=carc,
+                    amount=amount,
+                    denied=_row_denied(row, group, carc),
+                )
+            )
+    return out
+
+
+def _derived_amount(row: Row, group: str | None) -> float | None:
+    """The adjusted amount of a line's only adjustment, when the line's amounts fix it."""
+    b, a, p = (row.amounts.get(k) for k in ("billed", "allowed", "paid"))
+    if b is not None and p == 0 and a in (None, 0):
+        return b
+    if group == "PR" and row.amounts.get("patresp"):
+        return row.amounts["patresp"]
+    if group == "PR" and a is not None and p is not None and a - p > 0:
+        return round(a - p, 2)
+    if group in ("CO", "PI", "OA") and b is not None and a is not None and b - a > 0:
+        return round(b - a, 2)
+    return None
+
+
+def _uniq(xs: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(x for x in xs if x))
+
+
+def _lines_of(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "").split("\n")
+
+
+def extract(text: str) -> Extraction:
+    """Read codes, service lines and claim facts out of a document's text. Never raises."""
+    if not isinstance(text, str) or not text.strip():
+        return Extraction()
+    try:
+        return _extract(text[:2_000_000])
+    except Exception:
+        logger.exception("extraction failed; returning an empty extraction")
+        return Extraction()
+
+
+def _safe(fn, *args, default=None):  # type: ignore[no-untyped-def]
+    try:
+        return fn(*args)
+    except Exception:
+        logger.warning("extraction step %s failed", getattr(fn, "__name__", "?"), exc_info=True)
+        return default
+
+
+def _standard_codes(meaning: str) -> tuple[list[tuple[str | None, str]], list[str]]:
+    """Standard CARC/RARC a payer's own code stands for ("... (Standard code PR 27)")."""
+    sink = _PosSink()
+    _line_codes(meaning, False, sink)
+    return [gc for _, gc in sink.carc], [r for _, r in sink.rarc]
+
+
+def _apply_payer_legend(rows: list[Row], lines: list[str], legend: _Legend) -> None:
+    """Rows that print only a payer code get the standard codes its legend entry names."""
+    if not legend.payer:
+        return
+    mapped = {code: _standard_codes(meaning) for code, meaning in legend.payer.items()}
+    mapped = {k: v for k, v in mapped.items() if v[0] or v[1]}
+    if not mapped:
+        return
+    for row in rows:
+        if row.adjs:
+            continue
+        text = " ".join(lines[i] for i in row.source_lines if i < len(lines))
+        for code, (carcs, rarcs) in mapped.items():
+            if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text):
+                for g, c in carcs:
+                    row.adjs.append((g, c, None))
+                for r in rarcs:
+                    if r not in row.rarcs:
+                        row.rarcs.append(r)
+
+
+def _extract(text: str) -> Extraction:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # bound whitespace runs so no pattern can go quadratic on blank space
+    text = re.sub(r"[ \t]{61,}", " " * 60, text)
+    lines = _lines_of(text)
+    flat = "\n".join(lines)
+    table: TableResult = _safe(parse_tables, lines, default=TableResult())
+    skip = table.lines_used | table.header_lines
+    legend: _Legend = _safe(_parse_legend, lines, skip, default=_Legend())
+    sink = _CodeSink()
+    _safe(
+        _prose_codes, [("" if i in legend.lines else ln) for i, ln in enumerate(lines)], skip, sink
+    )
+    _safe(_apply_payer_legend, table.rows, lines, legend)
+    adjustments: list[Adjustment] = _safe(_adjustments, table.rows, default=[])
+
+    # ---- codes ----
+    denied_adj = [a for a in adjustments if a.denied]
+    rows_have_codes = any(a.carc for a in adjustments)
+    carc_mentions: list[tuple[str | None, str]] = [(a.group, a.carc) for a in denied_adj if a.carc]
+    rarcs: list[str] = [r for a in denied_adj for r in a.rarc]
+    # uncoded denied rows: their RARCs still count
+    prose_carc = [gc for gc in sink.carc if _known("CARC", gc[1])]
+    legend_carc = [gc for gc in legend.carc if not rows_have_codes]
+    other = [gc for gc in prose_carc + legend_carc if not is_payment_adjustment(gc[0], gc[1])]
+    carc_mentions += other
+    if not carc_mentions:
+        carc_mentions = [gc for gc in prose_carc if is_payment_adjustment(gc[0], gc[1])]
+    rarcs += [r for r in sink.rarc if _known("RARC", r)]
+    if not rows_have_codes or denied_adj:
+        rarcs += [r for r in legend.rarc if not rows_have_codes or r in rarcs]
+    procs = _CodeSink()
+    row_icd: list[str] = []
+    about = [r for r in table.rows if _row_is_denied(r)] or table.rows
+    for r in about:
+        if r.proc:
+            procs.add_proc(r.proc)
+        row_icd += [c for raw in r.icd if (c := norm_icd10(raw))]
+    codes = Codes(
+        carc=_uniq(c for _, c in carc_mentions),
+        rarc=_uniq(rarcs),
+        group=_uniq(g for g, _ in carc_mentions if g),
+        cpt=_uniq(procs.cpt + sink.cpt),
+        hcpcs=_uniq(procs.hcpcs + sink.hcpcs),
+        icd10=_uniq(row_icd + sink.icd),
+        ndc=_uniq(sink.ndc),
+    )
+
+    # ---- fields ----
+    doc_type = _safe(_document_type, flat, lines, table, default=DocumentType.OTHER)
+    letter_date = _safe(_letter_date, lines, flat)
+    claim_number = next((a.claim_number for a in adjustments if a.claim_number and a.denied), None)
+    claim_number = claim_number or next(
+        (a.claim_number for a in adjustments if a.claim_number), None
+    )
+    claim_number = claim_number or _safe(_id_value, _CLAIM_RE, flat, 4)
+    member_id = _safe(_id_value, _MEMBER_RE, flat, 3)
+    if member_id and member_id == claim_number:
+        member_id = None
+    deadline, deadline_text = _safe(_deadline, flat, letter_date, default=(None, None))
+    payer = _safe(_payer, flat, lines)
+
+    billed_rows = {}
+    for a, row in _adj_rows(adjustments, table.rows):
+        if a.denied and a.billed is not None:
+            billed_rows[id(row)] = a.billed
+    amount_billed = (
+        round(sum(billed_rows.values()), 2) if billed_rows else _labelled_money(_BILLED_RE, flat)
+    )
+    patient_resp = _patient_resp(flat, table.rows, adjustments)
+
+    denied_keys = [f"{a.group}-{a.carc}" if a.group else (a.carc or "") for a in denied_adj]
+    denied_keys += list(dict.fromkeys(r for a in denied_adj for r in a.rarc))
+    ex = Extraction(
+        document_type=doc_type,
+        codes=codes,
+        adjustments=adjustments,
+        claim_number=claim_number,
+        member_id=member_id,
+        patient_name=_safe(_patient_name, flat, doc_type),
+        payer=payer,
+        provider=_safe(_provider, flat),
+        letter_date=letter_date,
+        service_dates=_safe(_service_dates, flat, table.rows, default=[]),
+        amount_billed=amount_billed,
+        patient_responsibility=patient_resp,
+        appeal_deadline=deadline,
+        deadline_text=deadline_text,
+        plan_type=_safe(
+            _plan_type, flat, doc_type != DocumentType.OTHER or payer is not None, payer
+        ),
+        reason_text=_safe(_reason_text, flat, lines, skip | legend.lines, legend, denied_keys),
+        legend=dict(legend.payer),
+    )
+    logger.info(
+        "extracted: type=%s adjustments=%d carc=%d rarc=%d cpt=%d hcpcs=%d icd10=%d ndc=%d "
+        "legend=%d",
+        ex.document_type,
+        len(ex.adjustments),
+        len(codes.carc),
+        len(codes.rarc),
+        len(codes.cpt),
+        len(codes.hcpcs),
+        len(codes.icd10),
+        len(codes.ndc),
+        len(ex.legend),
+    )
+    return ex
+
+
+def _adj_rows(adjs: list[Adjustment], rows: list[Row]) -> Iterable[tuple[Adjustment, Row]]:
+    i = 0
+    for row in rows:
+        n = max(1, len(row.adjs))
+        for a in adjs[i : i + n]:
+            yield a, row
+        i += n
+
+
+def _labelled_money(rx: re.Pattern[str], text: str) -> float | None:
+    for m in rx.finditer(text):
+        ms = find_money(text[m.end() : m.end() + 25])
+        if ms and ms[0][0] <= 2:
+            return ms[0][2]
+    return None
+
+
+def _patient_resp(text: str, rows: list[Row], adjs: list[Adjustment]) -> float | None:
+    first: float | None = None
+    for m in _PATRESP_RE.finditer(text):
+        seg = text[m.end() : m.end() + 25]
+        ms = find_money(seg)
+        if not ms or ms[0][0] > 2:
+            continue
+        if m.group("total"):
+            return ms[0][2]
+        if first is None:
+            first = ms[0][2]
+    row_resp = [r.amounts["patresp"] for r in rows if "patresp" in r.amounts]
+    if row_resp and len(row_resp) > 1:
+        return round(sum(row_resp), 2)
+    if first is not None:
+        return first
+    pr = [a.amount for a in adjs if a.group == "PR" and a.amount is not None]
+    if pr:
+        return round(sum(pr), 2)
+    return None

@@ -1,0 +1,648 @@
+"""Service-line table parser for EOBs, remittance advice and letter claim summaries.
+
+OCR rarely keeps column alignment, so rows are read by *token shape* first (dates,
+procedure codes + modifiers, amounts, group/reason codes, remark codes) and the header
+row is used only to decide which amount is which (by order when the counts agree,
+by horizontal position otherwise). Four shapes are handled:
+
+* grid rows (fixed width, pipes, or collapsed spacing) under an optional header;
+* continuation lines below a row ("REM: N54", a wrapped "CO-197 1,250.00");
+* key-value blocks ("Service Date: ...", "Procedure: ...", "Billed: ...");
+* dense all-caps vouchers (Medicare-style ``PERF PROV SERV DATE ... GRP/RC-AMT``).
+
+The claim number in force (from "Claim #", "ICN", "Claim Number" lines) is stamped on
+each row so multi-claim remittances keep lines apart.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from pipeline.normalize import (
+    GROUP_CARC_LOOSE_RE,
+    GROUP_CARC_RE,
+    find_dates,
+    find_money,
+    is_modifier,
+    norm_carc,
+    norm_group,
+    norm_proc,
+    norm_rarc,
+    parse_group_carc,
+    parse_money,
+)
+
+logger = logging.getLogger(__name__)
+
+MONEY_FIELDS = ("billed", "allowed", "deductible", "coins", "copay", "adjamt", "patresp", "paid")
+
+# Header vocabulary: (field, regex). Longer phrases first inside each alternative.
+_HEADER_FIELDS: list[tuple[str, str]] = [
+    (
+        "patresp",
+        r"pat(?:ient)?\.?\s*resp(?:onsibility|\.)?|pt\.?\s*resp\.?|member\s+resp\w*|"
+        r"(?:what\s+|amount\s+)?you\s+(?:may\s+)?owe|your\s+(?:share|responsibility|cost)",
+    ),
+    (
+        "paid",
+        r"prov(?:ider)?\.?\s*pd|prov(?:ider)?\s+paid|plan\s+paid|net\s+paid|amount\s+paid|"
+        r"paid\s+(?:amt|amount|to\s+provider)|plan\s+pays?|we\s+paid|paid|payment\s+amount|"
+        r"payment|benefit\s+amount|pd\s+amt",
+    ),
+    (
+        "billed",
+        r"amount\s+billed|amt\s+billed|billed\s+(?:amt|amount)|billed|total\s+charges?|"
+        r"charges?|submitted(?:\s+(?:amt|amount|charges?))?|charged",
+    ),
+    (
+        "allowed",
+        r"allowed\s+(?:amt|amount)|allowed|allowable|approved(?:\s+amount)?|eligible|"
+        r"plan\s+allowance|covered\s+amount|contracted\s+rate",
+    ),
+    ("deductible", r"deduct(?:ible)?"),
+    ("coins", r"co-?insurance|coins|co-?ins"),
+    ("copay", r"co-?pay(?:ment)?"),
+    (
+        "adjamt",
+        r"grp\s*/\s*rc\s*-?\s*amt|adj(?:ustment)?\s+(?:amt|amount)|contractual(?:\s+adj\w*)?|"
+        r"not\s+covered(?:\s+amount)?|discount|write[-\s]?off|amount\s+not\s+allowed|"
+        r"disallowed|other\s+adj\w*|adjustments?",
+    ),
+    ("group", r"grp(?:\s+code)?|group(?:\s+code)?"),
+    (
+        "reason",
+        r"adj\.?\s*reason(?:\s+codes?)?|reason(?:\s+codes?)?|carcs?|rc|adj\.?\s+codes?|"
+        r"denial\s+codes?|adj",
+    ),
+    ("remark", r"remarks?(?:\s+codes?)?|rem|rarcs?|message\s+codes?|msg|notes?"),
+    (
+        "proc",
+        r"cpt\s*/\s*hcpcs|hcpcs\s*/\s*cpt|cpt(?:\s+code)?|hcpcs(?:\s+code)?|"
+        r"proc(?:edure)?(?:\s+code)?|service\s+code|svc\s+code|code",
+    ),
+    ("mod", r"mods?|modifiers?"),
+    (
+        "dos",
+        r"dates?\s+of\s+service|dates?\s+of\s+svc|service\s+dates?|serv\s+date|svc\s+date|"
+        r"dos|from(?:\s+date)?|date",
+    ),
+    ("line", r"line(?:\s*#|\s+no\.?)?|ln"),
+    ("claim", r"claim\s*(?:no\.?|#|number|id)|claim|icn|ccn"),
+    ("units", r"units|nos|qty|days/units"),
+    ("pos", r"pos|place\s+of\s+service"),
+    ("dx", r"dx|diag(?:nosis)?(?:\s+codes?)?|icd(?:-?10)?"),
+    ("status", r"decision|status|determination|outcome"),
+    (
+        "desc",
+        r"description|service\s+description|requested\s+(?:treatment|service)|treatment|"
+        r"service|svc",
+    ),
+]
+_HEADER_RE = re.compile(
+    "|".join(rf"(?P<{name}>\b(?:{rx})\b)" for name, rx in _HEADER_FIELDS), re.IGNORECASE
+)
+
+# Key-value labels of a service line ("Service Date: 03/14/2026").
+_KV_LABELS: list[tuple[str, str]] = [
+    ("dos", r"dates?(?:\s*\(s\))?\s+of\s+service|service\s+dates?|dos|date\s+of\s+svc|svc\s+date"),
+    (
+        "proc",
+        r"procedure(?:\s+code)?|cpt(?:\s*/\s*hcpcs)?(?:\s+code)?|hcpcs(?:\s+code)?|"
+        r"service\s+code|proc(?:\s+code)?|service\s+billed|service",
+    ),
+    ("mod", r"modifiers?|mods?"),
+    (
+        "billed",
+        r"amount\s+billed|billed\s+amount|billed|charges?|total\s+charges|submitted\s+charges?|"
+        r"amount\s+charged",
+    ),
+    ("allowed", r"allowed(?:\s+amount)?|approved\s+amount|plan\s+allowance"),
+    ("paid", r"(?:plan\s+|amount\s+)?paid(?:\s+amount)?|payment(?:\s+amount)?|plan\s+payment"),
+    (
+        "patresp",
+        r"patient\s+responsibility|member\s+responsibility|you\s+owe|your\s+responsibility",
+    ),
+    (
+        "code",
+        r"(?:adj(?:ustment)?\s+)?reason\s+codes?|adj(?:ustment)?(?:\s+codes?)?|carcs?|"
+        r"denial\s+codes?|group\s*/\s*reason(?:\s+codes?)?",
+    ),
+    ("remark", r"remarks?(?:\s+codes?)?|rarcs?|remark\s+codes?"),
+    ("line", r"(?:service\s+)?line(?:\s+(?:no\.?|number|#))?"),
+]
+_KV_START_RE = re.compile(
+    r"^\s*(?:" + "|".join(rf"(?P<{n}>{rx})" for n, rx in _KV_LABELS) + r")\s*(?:\(s\))?\s*[:#]",
+    re.IGNORECASE,
+)
+_KV_ANY_RE = re.compile(
+    r"(?:^\s*|(?<=\s\s)|(?<=\|)|(?<=\|\s)|(?<=;)|(?<=;\s))(?:"
+    + "|".join(rf"(?P<{n}>{rx})" for n, rx in _KV_LABELS)
+    + r")\s*(?:\(s\))?\s*[:#]\s*",
+    re.IGNORECASE,
+)
+
+CLAIM_LABEL_RE = re.compile(
+    r"(?:payer\s+)?(?:claim\s*(?:number|no\.?|num|#|id|control\s*(?:number|no\.?|#)|ref(?:erence)?"
+    r"(?:\s*(?:number|no\.?|#))?)|\bICN\b|\bCCN\b|\bDCN\b)\s*[:#.]?\s*(?:#\s*)?"
+    r"(?P<val>[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])",
+    re.IGNORECASE,
+)
+
+_PROC_TOKEN_RE = re.compile(
+    r"(?<![\w$.,/-])(?:HC[:\s])?(?P<code>[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})"
+    r"(?P<mods>(?:(?:[-:]|\s{1,10})[A-Z0-9]{2}(?![\w.,/]))*)(?![\w.,/])"
+)
+_RARC_TOKEN_RE = re.compile(r"(?<![\w-])(MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w.,/]|-\d)")
+_LABEL_BEFORE_RE = re.compile(
+    r"(?:ICN|ACNT|ACCT|ACCOUNT|CLAIM|CLM|NPI|ID|MEMBER|HIC|MBI|PCN|ZIP|TIN|TAX|PHONE|FAX|"
+    r"CHECK|EFT|TRACE|GROUP|POLICY|REF|#|NO\.?|NUMBER)\s*[:#]?\s*$",
+    re.IGNORECASE,
+)
+_LINE_HEAD_RE = re.compile(
+    r"^\s*(?:service\s+)?line\s*(?:#|no\.?)?\s*(\d{1,3})\s*(?:[:.-]\s*(?P<rest>.*))?$", re.I
+)
+_GENERIC_KV_RE = re.compile(r"^\s*[A-Z][\w /()#'.-]{1,40}:\s*\S")
+_TOTAL_RE = re.compile(r"\b(?:totals?|balance|subtotal|check\s+amount|net\s+payment)\b", re.I)
+_DENIED_WORD_RE = re.compile(
+    r"\b(?:denied|deny|not\s+covered|rejected|disallowed|non-?certified|not\s+certified|"
+    r"not\s+approved|not\s+medically\s+necessary)\b",
+    re.I,
+)
+_ICD_ROW_RE = re.compile(r"(?<![\w.$-])([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.\d)")
+_PROSE_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
+
+
+@dataclass
+class Row:
+    """One service line as read, before conversion to datamodel.Adjustment."""
+
+    claim_number: str | None = None
+    line: int | None = None
+    service_date: date | None = None
+    proc: str | None = None
+    modifiers: list[str] = field(default_factory=list)
+    amounts: dict[str, float] = field(default_factory=dict)
+    adjs: list[tuple[str | None, str, float | None]] = field(default_factory=list)
+    rarcs: list[str] = field(default_factory=list)
+    icd: list[str] = field(default_factory=list)
+    denied_word: bool = False
+    source_lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TableResult:
+    rows: list[Row] = field(default_factory=list)
+    lines_used: set[int] = field(default_factory=set)
+    header_lines: set[int] = field(default_factory=set)
+
+
+@dataclass
+class _Header:
+    fields: list[tuple[int, int, str]]  # (start, end, field)
+
+    def has(self, name: str) -> bool:
+        return any(f == name for _, _, f in self.fields)
+
+    def money_fields(self) -> list[tuple[int, int, str]]:
+        return [t for t in self.fields if t[2] in MONEY_FIELDS]
+
+
+def _clean(line: str) -> str:
+    # pipes become spaces (same length, so header/row positions still line up)
+    return line.replace("|", " ").replace("\t", "    ")
+
+
+def detect_header(line: str) -> _Header | None:
+    """A header row names >= 3 table columns, one of them an amount or procedure column."""
+    s = _clean(line)
+    if len(s) > 400 or find_money(s) or find_dates(s):
+        return None
+    fields: list[tuple[int, int, str]] = []
+    for m in _HEADER_RE.finditer(s):
+        name = m.lastgroup or ""
+        fields.append((m.start(), m.end(), name))
+    names = {f for _, _, f in fields}
+    if len(fields) < 3 or not (names & set(MONEY_FIELDS) or "proc" in names):
+        return None
+    if not (names & {"billed", "paid", "allowed", "adjamt", "proc", "reason", "group"}):
+        return None
+    # prose with a few table words is not a header: most of a header's letters are
+    # column names, and it holds no codes
+    letters = sum(c.isalpha() for c in s)
+    covered = sum(sum(c.isalpha() for c in s[a:b]) for a, b, _ in fields)
+    if letters == 0 or covered < 0.6 * letters:
+        return None
+    has_rarc = any(norm_rarc(m.group(1)) for m in _RARC_TOKEN_RE.finditer(s))
+    has_carc = any(parse_group_carc(m) for m in GROUP_CARC_RE.finditer(s))
+    if has_carc or has_rarc or s.count(":") > 1:
+        return None
+    return _Header(fields)
+
+
+# "18 (group CO)", "reason code 151", "CARC 50" inside a table cell
+_WORDY_CODE_RE = re.compile(
+    r"(?i)(?:\b(?:reason\s+code|carc|adj(?:ustment)?\s+code)\s*:?\s*)?"
+    r"(?<![\w.$/-])(?P<c>\d{1,3}|[ABDPWY]\d{1,2})(?:\s*\(\s*group\s*:?\s*(?P<g>CO|PR|OA|PI|CR)\s*\))"
+    r"|(?i:\b(?:reason\s+code|carc)\s*:?\s*)(?P<c2>\d{1,3}|[ABDPWY]\d{1,2})(?![\w.,/])"
+)
+
+
+def _wordy_code(m: re.Match[str]) -> tuple[str | None, str] | None:
+    raw = m.group("c") or m.group("c2")
+    c = norm_carc(raw) if raw else None
+    if c is None:
+        return None
+    g = m.group("g")
+    return (g.upper() if g else None), c
+
+
+def _claim_on_line(line: str) -> str | None:
+    for m in CLAIM_LABEL_RE.finditer(line):
+        val = m.group("val")
+        if sum(c.isdigit() for c in val) >= 4:
+            return val.upper()
+    return None
+
+
+def _is_prose(line: str) -> bool:
+    return len(_PROSE_WORD_RE.findall(line)) >= 6
+
+
+def _find_proc(s: str) -> tuple[str, list[str], int, int] | None:
+    """First procedure code (+ modifiers) in a row that is not a labelled identifier."""
+    for m in _PROC_TOKEN_RE.finditer(s):
+        raw = m.group("code")
+        code = norm_proc(raw)
+        if code is None:
+            continue
+        before = s[: m.start()]
+        if _LABEL_BEFORE_RE.search(before[-12:]):
+            continue
+        mods: list[str] = []
+        for tok in re.split(r"[-:\s]+", m.group("mods")):
+            t = tok.upper()
+            if not t:
+                continue
+            if not is_modifier(t) or norm_group(t) and re.match(r"\s*[-\s]?\d", s[m.end() :]):
+                break
+            mods.append(t)
+            if len(mods) == 4:
+                break
+        return code, mods, m.start(), m.end()
+    return None
+
+
+def _nearest_field(header: _Header, start: int, end: int, allowed: set[str]) -> str | None:
+    best: tuple[float, str] | None = None
+    for fs, fe, name in header.fields:
+        if name not in allowed:
+            continue
+        # amounts are usually right-aligned under their heading: compare right edges too
+        d = min(abs((fs + fe) / 2 - (start + end) / 2), abs(fe - end))
+        if best is None or d < best[0]:
+            best = (d, name)
+    return best[1] if best else None
+
+
+def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | None:
+    """Read one grid row; None if the line is not a service line."""
+    s = _clean(line)
+    if _TOTAL_RE.search(s) or _is_prose(s):
+        return None
+    proc = _find_proc(s)
+    dates = find_dates(s, compact=True)
+    if proc is not None:
+        dates = [d for d in dates if d[1] <= proc[2] or d[0] >= proc[3]]
+    adj_matches: list[tuple[re.Match[str], tuple[str | None, str]]] = [
+        (m, gc) for m in GROUP_CARC_LOOSE_RE.finditer(s) if (gc := parse_group_carc(m)) is not None
+    ]
+    if not adj_matches:
+        adj_matches = [(m, wc) for m in _WORDY_CODE_RE.finditer(s) if (wc := _wordy_code(m))]
+    if proc is not None:
+        adj_matches = [
+            (m, gc) for m, gc in adj_matches if m.start() >= proc[3] or m.end() <= proc[2]
+        ]
+    money = find_money(s)
+    if proc is None and not (dates and adj_matches and money):
+        return None
+    if proc is not None and not (money or adj_matches):
+        # a request table (UR decision) has no amounts: code first, a decision word
+        lead = s[: proc[2]].strip()
+        if not (
+            header is not None
+            and header.has("proc")
+            and (not lead or re.fullmatch(r"\d{1,3}[.)]?", lead) or dates)
+            and re.search(
+                r"(?i)\b(?:certified|approved|denied|non-?certified|partial|"
+                r"modified|pended)\b",
+                s,
+            )
+        ):
+            return None
+    row = Row(claim_number=claim, proc=proc[0] if proc else None, modifiers=proc[1] if proc else [])
+    if dates:
+        row.service_date = dates[0][2]
+    consumed: list[tuple[int, int]] = []
+    if proc:
+        consumed.append((proc[2], proc[3]))
+    consumed += [(d[0], d[1]) for d in dates]
+    # group/reason codes, each with the amount printed right after it (if any)
+    money_used: set[int] = set()
+    for m, (g, c) in adj_matches:
+        amt = None
+        consumed.append((m.start(), m.end()))
+        for i, (ms, _me, v) in enumerate(money):
+            if ms >= m.end() and not s[m.end() : ms].strip():
+                if header is None or header.has("adjamt") or not header.money_fields():
+                    amt = v
+                    money_used.add(i)
+                break
+        row.adjs.append((g, c, amt))
+    # remark codes
+    for m in _RARC_TOKEN_RE.finditer(s):
+        if any(a <= m.start() < b for a, b in consumed):
+            continue
+        r = norm_rarc(m.group(1))
+        if r and r not in row.rarcs:
+            row.rarcs.append(r)
+            consumed.append((m.start(), m.end()))
+    # line number: a small integer opening the row
+    lm = re.match(r"\s*(\d{1,3})[.)]?\s+(?=\S)", s)
+    if lm and (
+        header is None or header.has("line") or not header.fields or header.fields[0][2] == "line"
+    ):
+        row.line = int(lm.group(1))
+        consumed.append((lm.start(1), lm.end(1)))
+    # bare reason code under a Reason/Adj column (group printed in its own column or absent)
+    if not row.adjs and header is not None and header.has("reason"):
+        int_fields = {"reason", "line", "units", "pos", "group", "mod", "remark"}
+        lone_group = None
+        for m in re.finditer(r"(?<![\w-])(CO|PR|OA|PI|CR)(?![\w-])", s):
+            lone_group = m.group(1)
+            consumed.append((m.start(), m.end()))
+        for m in re.finditer(r"(?<![\w.,/$-])(\d{1,3}|[ABDPWY]\d{1,2})(?![\w.,/]|-\d)", s):
+            if any(a <= m.start() < b for a, b in consumed):
+                continue
+            if _nearest_field(header, m.start(), m.end(), int_fields) == "reason":
+                carc = norm_carc(m.group(1))
+                if carc:
+                    row.adjs.append((lone_group, carc, None))
+                    consumed.append((m.start(), m.end()))
+    # amounts -> columns
+    rest = [(ms, me, v) for i, (ms, me, v) in enumerate(money) if i not in money_used]
+    rest = [t for t in rest if not any(a <= t[0] < b for a, b in consumed)]
+    _assign_amounts(row, rest, header)
+    if header is not None and header.has("claim"):
+        for m in re.finditer(r"(?<![\w/.-])([A-Z0-9][A-Z0-9-]{5,}[A-Z0-9])(?![\w/.-])", s):
+            val = m.group(1)
+            if sum(c.isdigit() for c in val) < 5 or any(a <= m.start() < b for a, b in consumed):
+                continue
+            near = _nearest_field(header, m.start(), m.end(), {f for _, _, f in header.fields})
+            if near == "claim":
+                row.claim_number = val
+                break
+    row.denied_word = bool(_DENIED_WORD_RE.search(s))
+    for m in _ICD_ROW_RE.finditer(s):
+        if not any(a <= m.start() < b for a, b in consumed):
+            row.icd.append(m.group(1))
+    return row
+
+
+def _assign_amounts(row: Row, money: list[tuple[int, int, float]], header: _Header | None) -> None:
+    if not money:
+        return
+    cols = header.money_fields() if header else []
+    if row.adjs and any(a[2] is not None for a in row.adjs):
+        cols = [c for c in cols if c[2] != "adjamt"]
+    if cols and len(cols) == len(money):
+        for (_, _, name), (_, _, v) in zip(cols, money, strict=True):
+            row.amounts.setdefault(name, v)
+        return
+    if cols:
+        names = {c[2] for c in cols}
+        for ms, me, v in money:
+            col = _nearest_field(header, ms, me, names) if header else None
+            if col and col not in row.amounts:
+                row.amounts[col] = v
+        return
+    vals = [v for _, _, v in money]
+    row.amounts["billed"] = vals[0]
+    if len(vals) >= 3:
+        row.amounts["allowed"] = vals[1]
+    if len(vals) >= 2:
+        row.amounts["paid"] = vals[-1]
+
+
+def _continuation(line: str, row: Row) -> bool:
+    """Attach codes from a wrapped line ("REM: N54", "CO-197 1,250.00") to ``row``."""
+    s = _clean(line)
+    if not s.strip() or _is_prose(s) or _find_proc(s) or _TOTAL_RE.search(s):
+        return False
+    if _claim_on_line(s):
+        return False
+    adjs = [(m, gc) for m in GROUP_CARC_LOOSE_RE.finditer(s) if (gc := parse_group_carc(m))]
+    rarcs = [r for m in _RARC_TOKEN_RE.finditer(s) if (r := norm_rarc(m.group(1)))]
+    if not adjs and not rarcs:
+        return False
+    # only code-ish content allowed (labels like REM:, amounts, codes)
+    leftovers = GROUP_CARC_LOOSE_RE.sub(" ", s)
+    leftovers = _RARC_TOKEN_RE.sub(" ", leftovers)
+    words = re.findall(r"[A-Za-z]{2,}", leftovers)
+    if len(words) > 4:
+        return False
+    money = find_money(s)
+    for m, (g, c) in adjs:
+        amt = None
+        for ms, _me, v in money:
+            if ms >= m.end() and not s[m.end() : ms].strip():
+                amt = v
+                break
+        row.adjs.append((g, c, amt))
+    for r in rarcs:
+        if r not in row.rarcs:
+            row.rarcs.append(r)
+    return True
+
+
+_COMPOSITE_RE = re.compile(
+    r"^\s*((?:charges?|billed|allowed|paid|payment|patient\s+resp\w*)"
+    r"(?:\s*/\s*(?:charges?|billed|allowed|paid|payment|patient\s+resp\w*)){1,4})\s*:\s*(.*)$",
+    re.I,
+)
+
+
+def _kv_pairs(line: str) -> list[tuple[str, str]]:
+    """('dos', '03/14/2026'), ('proc', '64483 RT') ... from a key-value line."""
+    cm = _COMPOSITE_RE.match(line)
+    if cm:
+        names = [re.sub(r"\s+", " ", n.strip().lower()) for n in cm.group(1).split("/")]
+        vals = [v.strip() for v in cm.group(2).split("/")]
+        if len(names) == len(vals):
+            field_of = {
+                "charge": "billed",
+                "charges": "billed",
+                "billed": "billed",
+                "allowed": "allowed",
+                "paid": "paid",
+                "payment": "paid",
+            }
+            return [(field_of.get(n, "patresp"), v) for n, v in zip(names, vals, strict=True)]
+    ms = list(_KV_ANY_RE.finditer(line))
+    out: list[tuple[str, str]] = []
+    for i, m in enumerate(ms):
+        end = ms[i + 1].start() if i + 1 < len(ms) else len(line)
+        out.append((m.lastgroup or "", line[m.end() : end].strip()))
+    return out
+
+
+def _apply_kv(row: Row, name: str, val: str) -> None:
+    if name == "dos":
+        ds = find_dates(val, compact=True)
+        if ds:
+            row.service_date = ds[0][2]
+    elif name == "proc":
+        p = _find_proc(val)
+        if p:
+            row.proc, row.modifiers = p[0], p[1] or row.modifiers
+    elif name == "mod":
+        mods = [t.upper() for t in re.split(r"[\s,/-]+", val) if is_modifier(t.upper())]
+        row.modifiers = mods[:4]
+    elif name in ("billed", "allowed", "paid", "patresp"):
+        ms = find_money(val)
+        v = ms[0][2] if ms else parse_money(val.split()[0]) if val.split() else None
+        if v is not None:
+            row.amounts[name] = v
+    elif name == "code":
+        found = False
+        gm = re.search(r"(?i)\bgroup\s*:?\s*(CO|PR|OA|PI|CR)\b", val)
+        if gm:
+            val = val[: gm.start()] + " " + val[gm.end() :]
+        for m in GROUP_CARC_RE.finditer(val):
+            gc = parse_group_carc(m)
+            if gc:
+                money = find_money(val[m.end() :])
+                row.adjs.append((gc[0], gc[1], money[0][2] if money else None))
+                found = True
+        if not found:
+            for tok in re.findall(r"\b[A-Z0-9]{1,4}\b", val.upper()):
+                r = norm_rarc(tok)
+                if r:
+                    row.rarcs.append(r)
+                    continue
+                c = norm_carc(tok) if re.fullmatch(r"\d{1,3}|[ABDPWY]\d{1,2}", tok) else None
+                if c:
+                    money = find_money(val)
+                    grp = gm.group(1).upper() if gm else None
+                    row.adjs.append((grp, c, money[0][2] if money else None))
+                    break
+        row.denied_word = row.denied_word or bool(_DENIED_WORD_RE.search(val))
+    elif name == "remark":
+        for tok in re.findall(r"\b[A-Z0-9]{2,5}\b", val.upper()):
+            r = norm_rarc(tok)
+            if r and r not in row.rarcs:
+                row.rarcs.append(r)
+    elif name == "line":
+        lm = re.match(r"\s*(\d{1,3})\b", val)
+        if lm:
+            row.line = int(lm.group(1))
+
+
+def _apply_inline(row: Row, rest: str) -> None:
+    """'March 12, 2025  97810  units 1  dx G89.29' after a 'Service line 1:' label."""
+    ds = find_dates(rest, compact=True)
+    if ds:
+        row.service_date = ds[0][2]
+        rest = rest[: ds[0][0]] + " " * (ds[0][1] - ds[0][0]) + rest[ds[0][1] :]
+    p = _find_proc(rest)
+    if p:
+        row.proc, row.modifiers = p[0], p[1]
+    for m in _ICD_ROW_RE.finditer(rest):
+        row.icd.append(m.group(1))
+    money = find_money(rest)
+    if money:
+        row.amounts.setdefault("billed", money[0][2])
+
+
+def parse_tables(lines: list[str]) -> TableResult:
+    """Find the service lines in a document's lines."""
+    res = TableResult()
+    header: _Header | None = None
+    claim: str | None = None
+    last: Row | None = None
+    kv: Row | None = None
+    kv_seen: set[str] = set()
+
+    def flush_kv() -> None:
+        nonlocal kv, kv_seen
+        parts = [kv.proc, kv.service_date, kv.amounts, kv.adjs] if kv is not None else []
+        if kv is not None and (kv.proc or kv.adjs) and sum(1 for p in parts if p) >= 2:
+            res.rows.append(kv)
+            res.lines_used.update(kv.source_lines)
+        kv, kv_seen = None, set()
+
+    for i, line in enumerate(lines):
+        try:
+            c = _claim_on_line(line)
+            if c:
+                claim = c
+            lm = _LINE_HEAD_RE.match(line)
+            if lm:
+                flush_kv()
+                kv = Row(claim_number=claim, line=int(lm.group(1)))
+                kv.source_lines.append(i)
+                rest = lm.group("rest") or ""
+                if rest.strip():
+                    _apply_inline(kv, rest)
+                last = None
+                continue
+            if _KV_START_RE.match(line):
+                pairs = _kv_pairs(line)
+                names = [n for n, _ in pairs]
+                if kv is not None and (set(names) & kv_seen - {"code", "remark"}):
+                    flush_kv()
+                if kv is None:
+                    kv = Row(claim_number=claim)
+                for n, v in pairs:
+                    _apply_kv(kv, n, v)
+                kv_seen.update(names)
+                kv.source_lines.append(i)
+                last = None
+                continue
+            if kv is not None and (not line.strip() or _GENERIC_KV_RE.match(line)):
+                continue
+            if kv is not None and c is None:
+                flush_kv()
+            h = detect_header(line)
+            if h is not None:
+                header = h
+                res.header_lines.add(i)
+                last = None
+                continue
+            if not line.strip():
+                # a blank line ends continuation but not the table
+                last = None
+                continue
+            row = parse_row(line, header, claim)
+            if row is not None:
+                row.source_lines.append(i)
+                res.rows.append(row)
+                res.lines_used.add(i)
+                last = row
+                continue
+            if last is not None and _continuation(line, last):
+                last.source_lines.append(i)
+                res.lines_used.add(i)
+                continue
+            last = None
+        except Exception:  # one odd line must never sink the document
+            logger.debug("table parser skipped a line", exc_info=True)
+            last = None
+    flush_kv()
+    logger.debug("service lines found: %d", len(res.rows))
+    return res
+
+
+__all__ = ["Row", "TableResult", "detect_header", "parse_row", "parse_tables", "MONEY_FIELDS"]
