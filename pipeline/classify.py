@@ -663,7 +663,11 @@ def make_pipeline(seed: int = 0, small: bool = False) -> Any:
     """The unfitted scikit-learn pipeline. ``small`` shrinks vocabularies (tests)."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.compose import ColumnTransformer
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import (
+        HashingVectorizer,
+        TfidfTransformer,
+        TfidfVectorizer,
+    )
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
@@ -679,11 +683,18 @@ def make_pipeline(seed: int = 0, small: bool = False) -> Any:
                 0,
             ),
             (
+                # Hashed, not a vocabulary: tens of thousands of char n-grams stored as
+                # a dict made the skops file slow to load (several seconds); hashing
+                # keeps only the idf vector. Char features are never shown as evidence.
                 "reason_char",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(3, 5), min_df=3, max_df=0.9,
-                    sublinear_tf=True, max_features=int(60000 * k), dtype=np.float64,
-                ),
+                Pipeline([
+                    ("hash", HashingVectorizer(
+                        analyzer="char_wb", ngram_range=(3, 5), n_features=2 ** (14 if small
+                                                                                  else 18),
+                        alternate_sign=False, norm=None, dtype=np.float64,
+                    )),
+                    ("tfidf", TfidfTransformer(sublinear_tf=True)),
+                ]),
                 0,
             ),
             (
@@ -749,6 +760,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
     "sklearn.feature_extraction.text.TfidfVectorizer",
     "sklearn.linear_model._logistic.LogisticRegression",
@@ -797,6 +809,20 @@ _STOP = frozenset(
 )
 
 
+def feature_names(features: Any) -> list[str]:
+    """``name__feature`` for every column; hashed columns get ``name__#index``."""
+    names: list[str] = []
+    for name, trans, _cols in features.transformers_:
+        if name == "remainder" or trans == "drop":
+            continue
+        try:
+            names.extend(f"{name}__{f}" for f in trans.get_feature_names_out())
+        except AttributeError:  # hashing: no names, only a width
+            width = trans[-1].idf_.shape[0]
+            names.extend(f"{name}__#{i}" for i in range(width))
+    return names
+
+
 class ModelClassifier:
     """The trained pipeline plus its metadata (labels, review threshold)."""
 
@@ -817,8 +843,7 @@ class ModelClassifier:
         ever shown, so identifiers that occur in a few letters cannot surface.
         """
         if self._explain is None:
-            features = self.pipeline.named_steps["features"]
-            names = list(features.get_feature_names_out())
+            names = feature_names(self.pipeline.named_steps["features"])
             clf = self.pipeline.named_steps["clf"]
             lr = clf.calibrated_classifiers_[0].estimator
             coef = np.asarray(lr.coef_)
@@ -965,17 +990,16 @@ def load_classifier(path: str | Path) -> ModelClassifier:
     unknown_labels = set(labels) - set(LABELS)
     if unknown_labels:
         raise ModelLoadError(f"model labels not in our category set: {sorted(unknown_labels)}")
-    try:
-        untrusted = sio.get_untrusted_types(file=p)
-    except Exception as exc:
-        raise ModelLoadError(f"model file {p.name} is not a readable skops file") from exc
-    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
-    if refused:
-        raise UntrustedModelError(
-            f"model file {p.name} contains types outside the trusted list: {refused}"
-        )
+    # One pass over the file: skops.io.load refuses any type outside the list itself
+    # (parsing the tree a second time for get_untrusted_types doubled the load time).
+    from skops.io.exceptions import UntrustedTypesFoundException
+
     try:
         pipeline = sio.load(p, trusted=list(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        raise UntrustedModelError(
+            f"model file {p.name} contains types outside the trusted list: {exc}"
+        ) from exc
     except Exception as exc:
         raise ModelLoadError(f"model file {p.name} could not be loaded ({type(exc).__name__})"
                              ) from exc

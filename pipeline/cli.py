@@ -163,6 +163,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_train(args: argparse.Namespace) -> int:
+    from .train import main as train_main
+
+    return train_main(args.rest)
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     from .corpus import main as corpus_main
 
@@ -196,6 +202,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--workers", type=int, help="documents processed at once (default: cores)")
     e.add_argument("--limit", type=int, help="only the first N documents")
     e.set_defaults(func=cmd_eval)
+
+    tr = sub.add_parser("train", help="retrain the classifier on a corpus (CORPUS_DIR OUT_DIR "
+                        "[--seed N])", add_help=False)
+    tr.add_argument("rest", nargs=argparse.REMAINDER)
+    tr.set_defaults(func=cmd_train)
 
     c = sub.add_parser("corpus", help="generate the synthetic sample-mail corpus",
                        add_help=False)

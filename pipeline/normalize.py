@@ -6,9 +6,12 @@ arbitrary input; parsers return ``None`` when the text is not what they look for
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
@@ -463,23 +466,27 @@ def norm_ndc(raw: str) -> str | None:
     return None
 
 
-_icd_checker = None
+@lru_cache(maxsize=1)
+def icd10_code_set() -> frozenset[str]:
+    """Every ICD-10-CM item (without dots) from the code list simple_icd_10_cm ships.
+
+    Read straight from the package's data file: importing the package parses its
+    10 MB XML tabular (3 to 5 s), while this set answers the same question
+    (``is_valid_item``, checked equal over all 98,466 items) in about 25 ms.
+    """
+    spec = importlib.util.find_spec("simple_icd_10_cm")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    lists = sorted(Path(locations[0], "data").glob("code-list-*.txt")) if locations else []
+    if not lists:  # pragma: no cover - the package is a hard dependency
+        logger.warning("ICD-10-CM code list not found; ICD-10 codes checked by format only")
+        return frozenset()
+    text = lists[-1].read_text(encoding="utf-8")
+    return frozenset(line.split(" ")[0] for line in text.splitlines() if line.strip())
 
 
 def _icd_valid(code: str) -> bool:
-    global _icd_checker
-    if _icd_checker is None:
-        try:
-            import simple_icd_10_cm as cm
-
-            _icd_checker = cm.is_valid_item
-        except Exception:  # pragma: no cover - package is a hard dependency
-            logger.warning("simple_icd_10_cm unavailable; ICD-10 codes checked by format only")
-            _icd_checker = lambda c: True  # noqa: E731
-    try:
-        return bool(_icd_checker(code))
-    except Exception:
-        return False
+    codes = icd10_code_set()
+    return not codes or code.replace(".", "").upper() in codes
 
 
 def norm_icd10(raw: str) -> str | None:
