@@ -57,23 +57,7 @@ DEFAULT_PLAYBOOKS_PATH = DATA_DIR / "playbooks.yaml"
 Audience = Literal["billing_office", "patient"]
 AUDIENCES: tuple[Audience, ...] = ("billing_office", "patient")
 UNCLASSIFIED = "unclassified"
-CategoryKey = Literal[
-    "prior_authorization",
-    "medical_necessity",
-    "step_therapy",
-    "missing_documentation",
-    "coding_error",
-    "not_covered",
-    "experimental_investigational",
-    "benefit_limit",
-    "out_of_network",
-    "timely_filing",
-    "duplicate_claim",
-    "eligibility",
-    "coordination_of_benefits",
-    "not_a_denial",
-    "unclassified",
-]
+CategoryKey = Category | Literal["unclassified"]
 PlanKey = Literal[
     "commercial",
     "medicare",

@@ -69,3 +69,26 @@ def test_flow_writes_one_valid_record_per_file_and_reruns_without_duplicates(
     records2 = [json.loads(x) for x in (out / RESULTS).read_text().splitlines()]
     assert len(records2) == 5
     assert {r["source"] for r in records2} == {r["source"] for r in records}
+
+
+@pytest.mark.prefect
+@pytest.mark.tesseract
+def test_sample_letters_triage_to_one_valid_record_each(harness, tmp_path: Path) -> None:
+    """The README's `make run`: every bundled sample document gets one valid record."""
+    from flows.triage import run_triage
+
+    samples = Path(__file__).resolve().parent.parent / "sample_letters"
+    files = sorted(p.name for p in samples.iterdir() if p.name != "ground_truth.jsonl")
+    assert len(files) >= 50
+    summary = run_triage([str(samples)], str(tmp_path / "o"), workers=2)
+    records = [json.loads(x) for x in (tmp_path / "o" / RESULTS).read_text().splitlines()]
+    assert sorted(Path(r["source"]).name for r in records) == files
+    schema = published_schema()
+    for rec in records:
+        jsonschema.validate(rec, schema)
+    failed = [(Path(r["source"]).name, r["error"]) for r in records if r["status"] != "ok"]
+    assert failed == []
+    assert summary["ok"] == len(files)
+    # every rendered form was read the way it should be
+    methods = {Path(r["source"]).suffix: {p["method"] for p in r["pages"]} for r in records}
+    assert methods[".txt"] == {"text"} and methods[".jpg"] == {"ocr"} and methods[".tif"] == {"ocr"}

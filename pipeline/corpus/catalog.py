@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipeline.datamodel import Category
+
 # --------------------------------------------------------------------------- payers
 
 # plan_type: commercial, medicare, medicare_advantage, part_d, medicaid,
@@ -1826,22 +1828,8 @@ REASONS_BY_CAT: dict[str, list[Reason]] = {}
 for _reason in REASONS:
     REASONS_BY_CAT.setdefault(_reason.category, []).append(_reason)
 
-CATEGORIES = [
-    "prior_authorization",
-    "medical_necessity",
-    "step_therapy",
-    "missing_documentation",
-    "coding_error",
-    "not_covered",
-    "experimental_investigational",
-    "benefit_limit",
-    "out_of_network",
-    "timely_filing",
-    "duplicate_claim",
-    "eligibility",
-    "coordination_of_benefits",
-    "not_a_denial",
-]
+# the result contract's categories, in its order
+CATEGORIES = [c.value for c in Category]
 
 # Payment-adjustment legends (non-denials).
 PAYMENT_LEGEND = {
