@@ -49,9 +49,80 @@ def cmd_triage(args: argparse.Namespace) -> int:
     summary = run_triage(
         [str(p) for p in args.paths], str(args.out), workers=settings.workers,
         settings=settings.model_dump(), progress=sys.stderr.isatty() and not args.quiet,
+        db_url=_db_url(args, required=False), reprocess=args.reprocess, dask=args.dask,
     )
     _print_summary(Path(args.out))
     return EXIT_SOME_FAILED if summary["failed"] else EXIT_OK
+
+
+def _db_url(args: argparse.Namespace, *, required: bool = True) -> str | None:
+    """``--db``, else ``DENIALS_DATABASE_URL``, else (when required) the default SQLite file."""
+    from .store import ENV_URL, default_url
+
+    url = getattr(args, "db", None) or os.environ.get(ENV_URL)
+    return url or (default_url() if required else None)
+
+
+def _prefect_env(quiet: bool = False) -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if quiet else "INFO")
+
+
+def cmd_inbox(args: argparse.Namespace) -> int:
+    """Run the inbox flow once, now."""
+    settings = _settings(args)
+    _prefect_env(args.quiet)
+    from flows.inbox import triage_inbox
+
+    summary = triage_inbox(
+        inbox=str(args.inbox), out_dir=str(args.out) if args.out else None,
+        db_url=_db_url(args), workers=settings.workers, dask=args.dask,
+        reprocess=args.reprocess, settle_s=args.settle, settings=settings.model_dump(),
+    )
+    print(json.dumps({k: v for k, v in summary.items() if k != "by_category"}))
+    return EXIT_SOME_FAILED if summary["failed"] else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the inbox flow on a schedule (blocks until interrupted)."""
+    from .store import ENV_URL
+
+    settings = _settings(args)
+    _prefect_env()
+    # the URL goes to the flow runs through the environment, never into deployment
+    # parameters (the Prefect UI shows those, and a URL may carry a password)
+    os.environ[ENV_URL] = _db_url(args) or ""
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # Prefect's ephemeral mode has no scheduler
+        raise ConfigError(
+            "serve needs a Prefect server for its schedule: run `prefect server start` "
+            "and set PREFECT_API_URL=http://127.0.0.1:4200/api (or use `denials inbox` "
+            "from cron)")
+    if args.pool:  # register on a work pool; `prefect worker start --pool` runs it
+        from flows.deploy import deploy_to_pool
+
+        dep = deploy_to_pool(args.pool, str(args.inbox), name=args.name, cron=args.cron or None,
+                             out_dir=str(args.out) if args.out else None,
+                             workers=args.workers, dask=args.dask, settle_s=args.settle)
+        print(f"deployment triage-inbox/{args.name} ({dep}) on work pool {args.pool}; start "
+              f"workers with: prefect worker start --pool {args.pool} --limit 1")
+        return EXIT_OK
+    from flows.inbox import serve
+
+    serve(str(args.inbox), cron=args.cron, out_dir=str(args.out) if args.out else None,
+          workers=settings.workers, dask=args.dask, settle_s=args.settle, name=args.name)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """results.jsonl / worklist.csv from the store: the latest result per document."""
+    from .store import Store, export
+
+    with Store(_db_url(args)) as store:
+        n = export(store, args.out, since=args.since, until=args.until, batch_id=args.batch)
+    print(f"exported {n} document(s) to {args.out}")
+    return EXIT_OK
 
 
 def _print_summary(out: Path) -> None:
@@ -185,7 +256,38 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--out", required=True, type=Path, help="output directory")
     t.add_argument("--workers", type=int, help="documents processed at once (default: cores)")
     t.add_argument("-q", "--quiet", action="store_true", help="no progress bar or flow logs")
+    _store_options(t, "also record results in this database (default: none, or "
+                      "DENIALS_DATABASE_URL)")
+    t.add_argument("--reprocess", action="store_true",
+                   help="process again what is already done (keeps the old results)")
+    t.add_argument("--dask", metavar="ADDRESS",
+                   help="run the documents on a Dask cluster: tcp://host:8786, or 'local'")
     t.set_defaults(func=cmd_triage)
+
+    ib = sub.add_parser("inbox", help="triage the new files of an inbox folder once, now")
+    _inbox_options(ib)
+    ib.add_argument("--reprocess", action="store_true",
+                    help="process again content already in the store (keeps history)")
+    ib.add_argument("-q", "--quiet", action="store_true", help="no flow logs")
+    ib.set_defaults(func=cmd_inbox)
+
+    sv = sub.add_parser("serve", help="serve the inbox flow on a schedule (Prefect deployment)")
+    _inbox_options(sv)
+    sv.add_argument("--cron", default="*/15 * * * *",
+                    help="schedule, cron syntax (default: every 15 minutes)")
+    sv.add_argument("--name", default="inbox", help="deployment name (default: inbox)")
+    sv.add_argument("--pool", metavar="WORK_POOL",
+                    help="register the deployment on this Prefect work pool and return, "
+                         "instead of serving it from this process")
+    sv.set_defaults(func=cmd_serve)
+
+    ex = sub.add_parser("export", help="write results.jsonl and worklist.csv from the store")
+    ex.add_argument("--out", required=True, type=Path, help="output directory")
+    ex.add_argument("--since", type=_date, help="results recorded on or after DATE (UTC)")
+    ex.add_argument("--until", type=_date, help="results recorded on or before DATE (UTC)")
+    ex.add_argument("--batch", help="only results of this batch (run) id")
+    _store_options(ex)
+    ex.set_defaults(func=cmd_export)
 
     s = sub.add_parser("show", help="triage one file and print it (no Prefect)")
     s.add_argument("file", type=Path)
@@ -213,6 +315,32 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("rest", nargs=argparse.REMAINDER)
     c.set_defaults(func=cmd_corpus)
     return p
+
+
+def _store_options(p: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    p.add_argument("--db", metavar="URL", help=help_text or (
+        "database URL (default: DENIALS_DATABASE_URL, else "
+        "~/.local/share/denials/denials.db); e.g. postgresql+psycopg://user@host/denials"))
+
+
+def _inbox_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("inbox", type=Path, help="folder where new mail arrives")
+    p.add_argument("--out", type=Path, help="also export results.jsonl/worklist.csv here")
+    p.add_argument("--workers", type=int, help="documents processed at once (default: cores)")
+    p.add_argument("--dask", metavar="ADDRESS",
+                   help="run the documents on a Dask cluster: tcp://host:8786, or 'local'")
+    p.add_argument("--settle", type=float, default=2.0, metavar="SECONDS",
+                   help="a file must keep its size this long to be taken (default: 2)")
+    _store_options(p)
+
+
+def _date(text: str):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
 def main(argv: list[str] | None = None) -> int:
