@@ -1,4 +1,5 @@
-"""The output directory: ``results.jsonl`` (the contract) and ``worklist.csv``.
+"""The output directory: ``results.jsonl`` (the contract), ``worklist.csv``,
+``report.html`` and the appeal drafts under ``appeals/`` (see docs/outputs.md).
 
 Records are appended (and fsync'd) as each document finishes, so a killed run
 loses nothing that had finished. At the start and the end of a batch the file
@@ -27,14 +28,18 @@ log = logging.getLogger(__name__)
 
 RESULTS = "results.jsonl"
 WORKLIST = "worklist.csv"
+REPORT = "report.html"
 
 
-def atomic_write(path: Path, data: str) -> None:
-    """Write ``data`` to ``path`` via a temporary file and rename (never half-written)."""
+def atomic_write(path: Path, data: str | bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file and rename (never half-written).
+
+    The file is readable by the owner only. ``str`` is written as UTF-8.
+    """
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(data)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o600)
@@ -94,8 +99,15 @@ class ResultWriter:
         atomic_write(self.path, data)
 
     def finalize(self, today: date | None = None) -> None:
+        """Compact, then write the worklist, the missing appeal drafts and the report."""
+        from .appeal import write_drafts
+        from .report import render_report
+
         self.compact()
-        atomic_write(self.out_dir / WORKLIST, worklist_csv(self.records.values(), today))
+        records = list(self.records.values())
+        atomic_write(self.out_dir / WORKLIST, worklist_csv(records, today))
+        write_drafts(records, self.out_dir, today=today)
+        atomic_write(self.out_dir / REPORT, render_report(records, today=today))
 
 
 def worklist_csv(records: Iterable[dict], today: date | None = None) -> str:
@@ -107,5 +119,15 @@ def worklist_csv(records: Iterable[dict], today: date | None = None) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(WORKLIST_COLUMNS))
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_safe(v) for k, v in row.items()} for row in rows)
     return buf.getvalue()
+
+
+def spreadsheet_safe(value: object) -> object:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Payer, patient and file names come from letters and uploads (CSV injection).
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

@@ -93,6 +93,7 @@ def triage_document(
 
 def analyse(doc: DocumentText, triager: Triager) -> Result:
     """Extraction, classification and next steps for a document already read."""
+    from .appeal import draft_relpath
     from .extract import extract
     from .recommend import recommend
 
@@ -128,6 +129,8 @@ def analyse(doc: DocumentText, triager: Triager) -> Result:
         deadline_basis=steps.deadline_basis,
         reason_text=extraction.reason_text,
         recommendations=steps.recommendations,
+        # The one place the draft is decided: written by ResultWriter.finalize.
+        appeal_draft=draft_relpath(doc.sha256) if steps.appeal_advised else None,
         pages=doc.pages,
     )
     log.info(
