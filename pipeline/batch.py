@@ -36,21 +36,64 @@ def collect_inputs(
             seen.add(p)
             out.append(p)
 
+    # A folder that cannot be listed becomes an input of its own, so it ends as a
+    # failed record instead of its files vanishing silently.
+    unlisted: list[str] = []
+
+    def unlistable(exc: OSError) -> None:
+        unlisted.append(str(exc.filename))
+
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            for root, dirs, files in os.walk(p, followlinks=False):
+            for root, dirs, files in os.walk(p, followlinks=False, onerror=unlistable):
+                for f in unlisted:
+                    add(f)
+                unlisted.clear()
+                # A symlinked folder is not descended (it could point anywhere, or at
+                # itself); it is kept as an input so it yields one (failed) record.
+                # (bug: symlinked_folder_vanishes_without_record)
+                linked = {d for d in dirs if (Path(root) / d).is_symlink()}
+                files = [*files, *linked]
                 dirs[:] = sorted(
                     d for d in dirs
-                    if not d.startswith(".") and (Path(root) / d).resolve() not in excluded
+                    if d not in linked
+                    and not d.startswith(".") and (Path(root) / d).resolve() not in excluded
                 )
                 for name in sorted(files):
                     if name.startswith(".") or name in IGNORED_NAMES:
                         continue
                     add(str(Path(root) / name))
+            for f in unlisted:
+                add(f)
+            unlisted.clear()
         else:
             add(str(raw))
     return out
+
+
+def write_request(out_dir: str | Path, **request: object) -> Path:
+    """Save a batch request (paths, database URL) owner-only in ``out_dir``.
+
+    Orchestrators store their run parameters where PHI must not go; the request
+    file keeps file names and credentials in the output directory instead.
+    """
+    import json
+    import uuid
+
+    from .output import atomic_write
+
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = folder / f".request-{uuid.uuid4().hex}.json"
+    atomic_write(path, json.dumps(request))
+    return path
+
+
+def read_request(path: str | Path) -> dict:
+    import json
+
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def pending(inputs: Iterable[str], writer: ResultWriter) -> tuple[list[str], list[str]]:

@@ -12,8 +12,11 @@ fails only when nothing at all could be read.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
+import os
+import stat
 import threading
 import warnings
 from collections.abc import Iterator
@@ -38,6 +41,10 @@ from .ocr import OcrEngine
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+
+# pdfminer logs the PDF's content streams at DEBUG (every text token of the letter):
+# PHI. However the application configures logging, those records are never emitted.
+logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 # PDFium is not thread-safe; every pypdfium2 call goes through this lock.
 PDFIUM_LOCK = threading.Lock()
@@ -64,8 +71,16 @@ _KNOWN_UNSUPPORTED: list[tuple[bytes, str]] = [
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
+    """Hex digest of a regular file's bytes; OSError for anything else.
+
+    Opened non-blocking and checked with fstat, so a FIFO or device in the inbox
+    raises instead of blocking the batch forever (bug: fifo_in_inbox_hangs_batch).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        h = hashlib.sha256()
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -92,9 +107,27 @@ def detect_format(head: bytes) -> FileFormat:
     )
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when the bytes look like BOM-less UTF-16 text, else None."""
+    sample = head[: len(head[:8192]) // 2 * 2]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 def _looks_like_text(head: bytes) -> bool:
     if head.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
         return True
+    encoding = _utf16_without_bom(head)
+    if encoding is not None:  # bug: utf16_without_bom_rejected_as_binary
+        wide = head[: len(head[:8192]) // 2 * 2].decode(encoding, errors="replace")
+        printable = sum(ch.isprintable() or ch in "\r\n\t\f" for ch in wide)
+        return printable / max(len(wide), 1) > 0.95
     sample = head[:8192].replace(b"\x00", b"")
     if not sample:
         return False
@@ -120,6 +153,8 @@ def decode_text(data: bytes) -> str:
         text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16", errors="replace")
+    elif (utf16 := _utf16_without_bom(data[:8192])) is not None:
+        text = data.decode(utf16, errors="replace")
     else:
         try:
             text = data.decode("utf-8")
@@ -140,9 +175,18 @@ def read_document(
     become page errors (and a document of only such pages fails).
     """
     try:
+        if path.is_symlink() and not settings.follow_symlinks:
+            # bug: symlink_in_inbox_reads_any_file. A link in the inbox could point at
+            # any file this user can read; it is not followed unless allowed.
+            raise UnreadableFile(
+                "the path is a symbolic link, which is not followed: put the document itself "
+                "in the inbox (or set DENIALS_FOLLOW_SYMLINKS=true)"
+            )
         size = path.stat().st_size
         if not path.is_file():
-            raise UnreadableFile("the path is not a regular file")
+            if path.is_dir():
+                raise UnreadableFile("the path is a directory, not a document")
+            raise UnreadableFile("the path is not a regular file (a pipe, socket or device)")
         if size > settings.max_file_bytes:
             raise FileTooLarge(
                 f"the file is {size / 1e6:.0f} MB, over the {settings.max_file_bytes / 1e6:.0f} MB "
@@ -151,21 +195,36 @@ def read_document(
         with path.open("rb") as fh:
             head = fh.read(8192)
     except FileNotFoundError as exc:
+        if path.is_symlink():
+            raise UnreadableFile("the path is a symbolic link whose target does not exist") from exc
         raise UnreadableFile("the file disappeared before it could be read") from exc
     except PermissionError as exc:
         raise UnreadableFile("the file cannot be opened (permission denied)") from exc
     except IsADirectoryError as exc:
         raise UnreadableFile("the path is a directory, not a document") from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFile("the path is a symbolic link loop (it points at itself)") from exc
         raise UnreadableFile(f"the file cannot be read ({type(exc).__name__})") from exc
     fmt = detect_format(head)
-    digest = sha256_file(path)
-    if fmt is FileFormat.PDF:
-        pages = list(_read_pdf(path, engine, settings))
-    elif fmt is FileFormat.TEXT:
-        pages = [Page(number=1, method=PageMethod.TEXT, text=decode_text(path.read_bytes()))]
-    else:
-        pages = list(_read_image(path, fmt, engine, settings))
+    if fmt is FileFormat.TEXT and size > settings.max_text_bytes:
+        # a text file is decoded whole: bound it (bug: huge_text_file_unbounded_memory)
+        raise FileTooLarge(
+            f"the text file is {size / 1e6:.1f} MB, over the {settings.max_text_bytes / 1e6:.1f} "
+            "MB limit for plain text (DENIALS_MAX_TEXT_BYTES): it is not a single letter"
+        )
+    try:
+        digest = sha256_file(path)
+        if fmt is FileFormat.PDF:
+            pages = list(_read_pdf(path, engine, settings))
+        elif fmt is FileFormat.TEXT:
+            with path.open("rb") as fh:
+                data = fh.read(settings.max_text_bytes + 1)
+            pages = [Page(number=1, method=PageMethod.TEXT, text=decode_text(data))]
+        else:
+            pages = list(_read_image(path, fmt, engine, settings))
+    except FileNotFoundError as exc:  # bug: file_deleted_while_reading_is_internal_error
+        raise UnreadableFile("the file disappeared while it was being read") from exc
     doc = DocumentText(source=source or str(path), sha256=digest, format=fmt, pages=pages)
     if not any(p.text.strip() for p in pages):
         errors = [p.error for p in pages if p.error]
@@ -286,6 +345,11 @@ def render_pdf_page(path: Path, index: int, dpi: int):  # type: ignore[no-untype
             image = bitmap.to_pil()
             image.info["dpi"] = (dpi, dpi)
             page.close()
+        except (IndexError, pdfium.PdfiumError) as exc:
+            # PDFium and pdfminer may disagree about a damaged file's pages
+            raise CorruptDocument(
+                f"page {index + 1} of the PDF cannot be rendered: the file is damaged"
+            ) from exc
         finally:
             pdf.close()
     return image
@@ -304,6 +368,8 @@ def _read_image(
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             img = Image.open(path)
+    except FileNotFoundError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise ImageTooLarge(
             "the image is too large to decode safely (decompression-bomb guard, "
@@ -330,7 +396,7 @@ def _read_image(
                         f"page {number} is {img.width}x{img.height} pixels, over the "
                         f"{settings.max_image_pixels:,}-pixel limit: re-scan at 300 dpi"
                     )
-                frame = prepare_image(img)
+                frame = prepare_image(img, settings.max_image_pixels)
             except DenialsError as exc:
                 yield _page_error(number, exc)
                 continue
@@ -350,8 +416,13 @@ def _read_image(
                 yield _page_error(number, exc)
 
 
-def prepare_image(img):  # type: ignore[no-untyped-def]
-    """Upright by EXIF, square pixels, greyscale."""
+def prepare_image(img, max_pixels: int | None = None):  # type: ignore[no-untyped-def]
+    """Upright by EXIF, square pixels, greyscale.
+
+    ``max_pixels`` bounds the image *after* the fax rescale: a tiny image with an
+    absurd DPI pair (e.g. 2000x1) would otherwise be stretched to gigabytes
+    (bug: fax_dpi_rescale_bypasses_pixel_limit).
+    """
     from PIL import Image, ImageOps
 
     frame = ImageOps.exif_transpose(img) or img  # phone photos carry their rotation in EXIF
@@ -363,6 +434,12 @@ def prepare_image(img):  # type: ignore[no-untyped-def]
             # fax "normal" mode is 204x98 dpi: stretch the short axis to square pixels
             target = max(xdpi, ydpi)
             size = (round(frame.width * target / xdpi), round(frame.height * target / ydpi))
+            if max_pixels is not None and size[0] * size[1] > max_pixels:
+                raise ImageTooLarge(
+                    f"the page would be {size[0]}x{size[1]} pixels after correcting its "
+                    f"{xdpi:g}x{ydpi:g} dpi resolution, over the {max_pixels:,}-pixel limit: "
+                    "re-scan it at 300 dpi"
+                )
             frame = frame.resize(size, Image.Resampling.LANCZOS)
             frame.info["dpi"] = (target, target)
     return frame

@@ -17,12 +17,18 @@ class Settings(BaseSettings):
 
     # reading
     max_file_bytes: int = Field(200 * 1024 * 1024, ge=1, description="Largest input file.")
+    max_text_bytes: int = Field(
+        10 * 1024 * 1024, ge=1, description="Largest plain-text input (read whole, unlike PDFs)."
+    )
     max_pages: int = Field(500, ge=1, description="Most pages read from one document.")
     max_image_pixels: int = Field(
         120_000_000, ge=1, description="Largest decoded page image (width x height)."
     )
     min_text_chars: int = Field(
         40, ge=0, description="A PDF page with fewer text-layer characters is OCR'd."
+    )
+    follow_symlinks: bool = Field(
+        False, description="Read a symbolic link's target (off: a link is a failed record)."
     )
     ocr_dpi: int = Field(300, ge=72, le=600, description="Rasterisation resolution for OCR.")
     # tesseract
