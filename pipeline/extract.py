@@ -23,6 +23,21 @@ What is read, and from where
 * **Legend**: payer-specific codes ("7J", "X4") defined in the document's own code
   legend go to ``legend``; standard CARC/RARC definitions found there feed ``codes``.
 
+Fields
+------
+* ``patient_name`` is normalised to **"First Last"**: "LAST, FIRST M" and "First M. Last"
+  both become "First Last" (middle initials dropped, all-caps words capitalised, a
+  "Jr."/"III" suffix kept). Read from a labelled field ("Patient:", "Name:", or a label
+  cell with no colon on a line of its own), a voucher NAME column, then the salutation.
+* Label values (provider, payer, patient) stop at the next label on the same line
+  ("... Date of service:", "... Provider NPI:") and take a short capitalised fragment
+  left alone on the next line as the wrapped end of the value.
+* ``service_dates`` come from the denied service lines when any line is denied (all
+  lines otherwise) plus dates stated in prose ("Date of service", "Service: X on <date>",
+  "received from <provider> on <date>").
+* Only ASCII digits count in codes, dates, amounts and IDs; an amount over 12 integer
+  digits is not money.
+
 Document type rule
 ------------------
 Decided by the title zone (first lines) first, then by the whole text:
@@ -54,6 +69,7 @@ from pipeline.normalize import (
     find_money,
     fix_id_ocr,
     is_modifier,
+    isdigits,
     norm_carc,
     norm_group,
     norm_icd10,
@@ -61,12 +77,13 @@ from pipeline.normalize import (
     norm_proc,
     norm_rarc,
     parse_group_carc,
+    scrubbed_exc_info,
 )
 from pipeline.tables import Row, TableResult, parse_tables
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["extract", "is_payment_adjustment", "PAYMENT_ADJUSTMENT_CARCS"]
+__all__ = ["extract", "is_payment_adjustment", "person_name", "PAYMENT_ADJUSTMENT_CARCS"]
 
 PAGE_BREAK = "\n\f\n"
 
@@ -143,17 +160,17 @@ def is_payment_adjustment(group: str | None, carc: str) -> bool:
 # ---------------------------------------------------------------------------
 
 _CARC_LIST_CODE = (
-    r"(?:(?:CO|PR|OA|PI|CR|C0)\s?[-‐–]?\s?)?(?:[ABDPWY]\d{1,2}|[0-9OIl]{1,3}|MA\d{2,3}|[MN]\d{1,3})"
-    r"(?![\w]|[.,]\d)"
+    r"(?:(?:CO|PR|OA|PI|CR|C0)\s?[-‐–]?\s?)?(?:[ABDPWY][0-9]{1,2}|[0-9OIl]{1,3}|MA[0-9]{2,3}|[MN][0-9]{1,3})"
+    r"(?![\w]|[.,][0-9])"
 )
 _REASON_LABEL_RE = re.compile(
     r"(?i:\b(?:claim\s+)?(?:adj(?:ustment)?\.?\s+)?reason\s+codes?|\bCARCs?\b|"
     r"\badj(?:ustment)?\.?\s+reason(?:\s+codes?)?|\bdenial\s+codes?|\badj(?:ustment)?\s+codes?|"
     r"\bgroup\s*/\s*reason(?:\s+codes?)?)"
-    r"\s*(?:\(s\))?\s*(?:[:#=]|-(?!\d)|\bis\b|\bof\b)?\s*"
+    r"\s*(?:\(s\))?\s*(?:[:#=]|-(?![0-9])|\bis\b|\bof\b)?\s*"
     rf"(?P<list>{_CARC_LIST_CODE}(?:\s*(?:,|/|&|;|\band\b)\s*{_CARC_LIST_CODE})*)"
 )
-_RARC_CODE = r"(?:MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w]|[.,]\d)"
+_RARC_CODE = r"(?:MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w]|[.,][0-9])"
 _PAYER_CODE = r"(?:[A-Z0-9]{1,5})"
 _REMARK_LABEL_RE = re.compile(
     r"(?i:\bremark\s+codes?|\bRARCs?\b|\bremarks?|\bLQ\*HE\*?|\bREM\b|\bmessage\s+codes?)"
@@ -161,7 +178,7 @@ _REMARK_LABEL_RE = re.compile(
     rf"(?P<list>{_PAYER_CODE}(?![\w])(?:\s*(?:,|/|&|;|\band\b)\s*{_PAYER_CODE}(?![\w]))*)"
 )
 _RARC_AFTER_CARC_RE = re.compile(
-    rf"(?:CO|PR|OA|PI|CR)\s?-?\s?(?:[ABDPWY]\d{{1,2}}|\d{{1,3}})\s*(?:[/,+&]|\band\b|\bwith\b)\s*"
+    rf"(?:CO|PR|OA|PI|CR)\s?-?\s?(?:[ABDPWY][0-9]{{1,2}}|[0-9]{{1,3}})\s*(?:[/,+&]|\band\b|\bwith\b)\s*"
     rf"(?P<r>{_RARC_CODE})"
 )
 _PROC_IN_LIST = (
@@ -174,7 +191,7 @@ _PROC_KEYWORD_RE = re.compile(
     r"(?P<codeword>codes?)))"
     r"(?i:\s*(?:\(s\))?\s*(?:codes?|numbers?|no\.?)?\s*(?:\(s\))?)\s*[:#]?\s*(?:#\s*)?"
     rf"(?P<list>{_PROC_IN_LIST}(?:\s*(?:,|/|&|;|\band\b|\bor\b)\s*{_PROC_IN_LIST})*)"
-    r"(?![\w.,/-]\d|\w)"
+    r"(?![\w.,/-][0-9]|\w)"
 )
 _NOT_PROC_CODE_WORDS = {
     "zip",
@@ -219,19 +236,21 @@ _NOT_PROC_CODE_WORDS = {
     "pcn",
     "employer",
 }
-_ICD_DOTTED_RE = re.compile(r"(?<![\w.$-])([A-TV-Z][0-9OIl][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.\d)")
+_ICD_DOTTED_RE = re.compile(
+    r"(?<![\w.$-])([A-TV-Z][0-9OIl][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.[0-9])"
+)
 _ICD_CODE = r"[A-TV-Z][0-9OIl][0-9A-Z](?:\.?[0-9A-Z]{1,4})?"
 _ICD_KEYWORD_RE = re.compile(
     r"(?i:\b(?:diagnos[ie]s(?:\s+codes?)?|dx(?:\s+codes?)?|ICD[-\s]?10(?:[-\s]?CM)?(?:\s+codes?)?|"
     r"ICD(?:\s+codes?)?|diag(?:\s+codes?)?))"
-    r"\s*(?:\(s\))?\s*(?:\d\s*)?[:#]?\s*"
+    r"\s*(?:\(s\))?\s*(?:[0-9]\s*)?[:#]?\s*"
     rf"(?P<list>{_ICD_CODE}(?![\w])(?:\s*(?:,|/|&|;|\band\b)\s*{_ICD_CODE}(?![\w]))*)"
 )
-_NDC_FORM = r"\d{4,5}\s?[-‐–]\s?\d{3,4}\s?[-‐–]\s?\d{1,2}|\d{11}"
+_NDC_FORM = r"[0-9]{4,5}\s?[-‐–]\s?[0-9]{3,4}\s?[-‐–]\s?[0-9]{1,2}|[0-9]{11}"
 _NDC_LABEL_RE = re.compile(
-    rf"(?i:\bNDC\b(?:\s*(?:code|number|#|no\.?))?|\bN4)\s*[:#]?\s*(?P<v>{_NDC_FORM})(?![\d-])"
+    rf"(?i:\bNDC\b(?:\s*(?:code|number|#|no\.?))?|\bN4)\s*[:#]?\s*(?P<v>{_NDC_FORM})(?![0-9-])"
 )
-_NDC_HYPHEN_RE = re.compile(r"(?<![\d-])(\d{4,5}-\d{3,4}-\d{1,2})(?![\d-])")
+_NDC_HYPHEN_RE = re.compile(r"(?<![0-9-])([0-9]{4,5}-[0-9]{3,4}-[0-9]{1,2})(?![0-9-])")
 _DRUG_CONTEXT_RE = re.compile(
     r"(?i)\b(?:drug|medication|medicine|injection|vial|tablets?|capsules?|mg|mcg|ml|"
     r"prescription|rx|pharmacy|formulary|dose|patch(?:es)?|infusion|syringe|pen)\b"
@@ -271,15 +290,15 @@ def _classify_legend_code(raw: str) -> tuple[str, str | None, str] | None:
     if m:
         c = norm_carc(m.group(2))
         return ("CARC", m.group(1), c) if c else None
-    r = norm_rarc(s) if re.fullmatch(r"(MA|M|N)\d{1,3}", s) else None
+    r = norm_rarc(s) if re.fullmatch(r"(MA|M|N)[0-9]{1,3}", s) else None
     if r:
         return ("RARC", None, r)
-    if re.fullmatch(r"\d{1,3}", s):
+    if re.fullmatch(r"[0-9]{1,3}", s):
         c = norm_carc(s)
         if c and _known("CARC", c):
             return ("CARC", None, c)
         return ("PAYER", None, s)
-    if re.fullmatch(r"[ABDPWY]\d{1,2}", s) and _codes() and _known("CARC", s):
+    if re.fullmatch(r"[ABDPWY][0-9]{1,2}", s) and _codes() and _known("CARC", s):
         return ("CARC", None, s)
     if s in ("C0", "0A", "CO", "PR", "OA", "PI", "CR"):
         return None
@@ -352,7 +371,7 @@ def _legend_entry(line: str, leg: _Legend, i: int, in_block: bool) -> str | None
         if find_money(meaning) or len(meaning) < 8:
             return None
     if k == "PAYER":
-        if not any(c.isdigit() for c in code) and len(code) > 3:
+        if not any(isdigits(c) for c in code) and len(code) > 3:
             return None
         leg.payer[code] = meaning
     elif k == "CARC":
@@ -613,13 +632,22 @@ _PATIENT_RE = re.compile(
 _VOUCHER_NAME_RE = re.compile(
     r"(?m)^\s*NAME\s+(?P<name>[A-Z][A-Z'\-]+,\s?[A-Z][A-Z'\-]+(?: [A-Z])?)\b"
 )
+#: "Patient   Carlos R. Holloway" - a label cell with no colon and a line holding only the name
+_PATIENT_BARE_RE = re.compile(
+    r"(?im)^[ \t]*(?:patient|member|enrollee|beneficiary|subscriber|claimant)(?:\s+name)?[ \t]+"
+    rf"(?-i:(?P<name>{_NAME}))[ \t]*$"
+)
+_NOT_NAME_WORD_RE = re.compile(
+    r"(?i)\b(?:services?|department|responsibility|information|handbook|portal|rights|id|"
+    r"number|name|health|plan|center|care|support|advocate|summary|statement)\b"
+)
 _DEAR_RE = re.compile(
     r"(?m)^\s*Dear\s+(?:(?P<title>Mr\.?|Ms\.?|Mrs\.?|Mx\.?|Miss|Dr\.?)\s+)?"
     r"(?P<name>[A-Z][a-z'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’\-]+){0,3})\s*[:,]"
 )
 _NAME_STOP = re.compile(
     r"(?i)\s+(?:member|id|dob|date|claim|group|policy|account|acct|provider|npi|plan|"
-    r"subscriber|patient|number|no\.?|#|phone|address|icn|hic|mbi)\b.*$"
+    r"subscriber|patient|number|no\.?|#|phone|address|icn|hic|mbi|medicare|medicaid)\b.*$"
 )
 _NOT_A_NAME = re.compile(
     r"(?i)^(?:provider|member|patient|sir|madam|doctor|physician|customer|policyholder|"
@@ -631,6 +659,46 @@ _PROVIDER_RE = re.compile(
     r"(?:provider|physician|doctor|practitioner|prescriber|facility|payee)(?:\s+name)?)"
     r"\s*:\s*(?P<name>[A-Z][^\n]{1,80})"
 )
+#: "Provider   Summit Pain Center" - a label cell with no colon, at the start of a line
+_PROVIDER_BARE_RE = re.compile(
+    r"(?im)^[ \t]*(?:(?:rendering|servicing|treating|billing)\s+)?(?:provider|facility)"
+    r"(?:\s+name)?[ \t]+(?P<name>[A-Z][^\n]{1,80})"
+)
+#: Words a field label starts with ("Provider NPI:", "Date of service:", "Received:").
+_LABEL_HEAD = (
+    r"(?:Date|Dates|DOS|DOB|Provider|Member|Claim|Patient|Received|Name|ID|NPI|TIN|Tax|Phone|"
+    r"Fax|Amount|Account|Acct|Reference|Ref|Group|Policy|Subscriber|Payer|Payor|Plan|Check|"
+    r"EFT|Payment|Paid|Billed|Allowed|Total|Status|Decision|Notice|Letter|Service|Procedure|"
+    r"Code|CPT|Diagnosis|Medicare|Medicaid|Attn|Address|Birth|Issued|Mailed|Page)"
+)
+_NEXT_LABEL_RE = re.compile(
+    rf"\s+{_LABEL_HEAD}(?:\s+(?:[a-z]+|[A-Z]{{2,5}}|\(s\)|#|No\.?)){{0,3}}\s*[:#](?:\s|$)"
+)
+#: A short capitalised fragment alone on the next line: the end of a wrapped cell value.
+_WRAP_TAIL_RE = re.compile(
+    r"[ \t]*(?P<tail>(?:[A-Z][A-Za-z'’.-]*|&|and|of|the)(?:[ \t]+(?:[A-Z][A-Za-z'’.-]*|&|and|of|"
+    r"the)){0,2})[ \t]*(?:\n|$)"
+)
+
+
+def _with_wrap(text: str, m: re.Match[str], group: str) -> str:
+    """A label's value, stopped at the next label on its line and joined with a wrapped
+    tail ("Provider: Harbor Point Ambulatory Surgery Provider NPI: 1221290954" + "Center")."""
+    val = m.group(group)
+    cut = _NEXT_LABEL_RE.search(val)
+    if cut:
+        val = val[: cut.start()]
+    line_end = text.find("\n", m.end(group))
+    if line_end < 0 and m.end(group) < len(text):
+        return val
+    nxt = _WRAP_TAIL_RE.match(text, (line_end if line_end >= 0 else len(text)) + 1)
+    if nxt and nxt.group("tail") and not _TITLE_WORDS_RE.search(nxt.group("tail")):
+        tail = nxt.group("tail")
+        if not re.match(rf"{_LABEL_HEAD}\b", tail) and len(tail) <= 30:
+            val = val.rstrip() + " " + tail
+    return val
+
+
 _PAYER_BEHALF_RE = re.compile(
     r"(?i:\bon\s+behalf\s+of)\s+(?:(?i:your\s+(?:health\s+)?plan|the\s+plan),?\s+)?(?i:the\s+)?"
     r"(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the|for)){0,7})"
@@ -649,7 +717,7 @@ _PAYERISH_RE = re.compile(
 _TITLE_WORDS_RE = re.compile(
     r"(?i)\b(?:explanation|remittance|notice|advice|summary|statement|denial|determination|"
     r"letter|page|date|this\s+is\s+not|important|urgent|re:|dear|voucher|member\s+services|"
-    r"appeal|www\.|\.com|phone|fax|p\.?o\.?\s+box)\b|\d{3,}"
+    r"appeal|www\.|\.com|phone|fax|p\.?o\.?\s+box)\b|[0-9]{3,}"
 )
 _LETTER_DATE_LABEL_RE = re.compile(
     r"(?i)\b(?:date\s+of\s+(?:this\s+)?(?:notice|letter|decision|determination)|notice\s+date|"
@@ -662,7 +730,9 @@ _DATE_LABEL_RE = re.compile(r"(?i)(?:^\s{0,8}|(?<=\s\s)|(?<=\|)|(?<=\|\s))date\s
 _SERVICE_DATE_RE = re.compile(
     r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?|\bDOS\b|date\s+of\s+svc|"
     r"service\s+(?:from|period)|from\s+date|(?:services?|care|treatment|visit)\s+(?:you\s+)?"
-    r"(?:provided|rendered|received|performed|had)?\s*on)"
+    r"(?:provided|rendered|received|performed|had)?\s*on|"
+    # "Service: 97140 on 05/27/2025", "you received from <provider> on 06/08/25"
+    r"service\s*:[^\n:]{0,40}?\bon|received\s+from\s+[^\n.:;]{1,80}?\s+on)"
     r"\s*[:#]?\s*"
 )
 _BILLED_RE = re.compile(
@@ -696,7 +766,7 @@ _NUMBER_WORDS = {
     "forty": 40,
 }
 _DEADLINE_REL_RE = re.compile(
-    r"(?i)within\s+(?:(?P<words>[a-z\- ]{1,40}?)\s*)?(?:\(?\s*(?P<n>\d{1,3})\s*\)?\s*)?"
+    r"(?i)within\s+(?:(?P<words>[a-z\- ]{1,40}?)\s*)?(?:\(?\s*(?P<n>[0-9]{1,3})\s*\)?\s*)?"
     r"(?P<unit>calendar\s+days|business\s+days|days|months?|years?)\s+"
     r"(?P<rest>(?:of|from|after)\s+[^.;\n]{3,120})"
 )
@@ -738,7 +808,7 @@ _REASON_EXCLUDE_RE = re.compile(
     r"right\s+to\s+(?:appeal|request|an?\s+external)|how\s+to\s+(?:appeal|file)|to\s+(?:file|"
     r"request)\s+an?\s+(?:appeal|review|grievance)|if\s+you\s+(?:disagree|have\s+questions|"
     r"want|need|would\s+like)|call\s+(?:us|member|customer)|this\s+is\s+not\s+a\s+bill|"
-    r"within\s+\d+\s+days|copy\s+of\s+(?:the|any)|free\s+of\s+charge|external\s+review|"
+    r"within\s+[0-9]+\s+days|copy\s+of\s+(?:the|any)|free\s+of\s+charge|external\s+review|"
     r"independent\s+review|sincerely|department\s+of\s+(?:labor|insurance))"
 )
 _REASON_HEAD_RE = re.compile(
@@ -761,11 +831,11 @@ def _id_value(rx: re.Pattern[str], text: str, min_digits: int = 3) -> str | None
         raw = m.group("val") or (m.groupdict().get("val2") or "")
         if not raw:
             continue
-        if m.groupdict().get("val2") and sum(c.isdigit() for c in raw) < 6:
+        if m.groupdict().get("val2") and sum(isdigits(c) for c in raw) < 6:
             continue
         val = fix_id_ocr(raw).upper().strip("-")
-        if sum(c.isdigit() for c in val) >= min_digits and not re.fullmatch(
-            r"\d{1,2}/\d{1,2}", val
+        if sum(isdigits(c) for c in val) >= min_digits and not re.fullmatch(
+            r"[0-9]{1,2}/[0-9]{1,2}", val
         ):
             return val
     return None
@@ -777,7 +847,7 @@ def _clean_name(raw: str) -> str | None:
     name = _NAME_STOP.sub("", name).strip(" ,.;:-")
     if not name or _NOT_A_NAME.match(name) or len(name) < 3:
         return None
-    if sum(c.isdigit() for c in name) > 0:
+    if sum(isdigits(c) for c in name) > 0:
         return None
     return name[:80]
 
@@ -791,7 +861,46 @@ def _clean_org(raw: str) -> str | None:
     return s[:100]
 
 
+_NAME_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv"])
+
+
+def _cap_word(w: str) -> str:
+    """'RAMIREZ-COLE' -> 'Ramirez-Cole', "O'NEIL" -> "O'Neil" (mixed case kept as printed)."""
+    if any(c.islower() for c in w):
+        return w
+    return re.sub(r"[A-Za-z]+", lambda m: m.group(0).capitalize(), w)
+
+
+def person_name(raw: str | None) -> str | None:
+    """A patient's name as "First Last": "LAST, FIRST M" and "First M. Last" both become
+    "First Last" (middle initials dropped, all-caps words capitalised, a suffix kept)."""
+    if not raw:
+        return None
+    s = re.sub(r"\s+", " ", raw).strip(" ,;")
+    if "," in s:
+        last, _, given = s.partition(",")
+        if given.strip().rstrip(".").lower() in _NAME_SUFFIXES:  # "John Smith, Jr."
+            return _cap_words(s)
+        s = f"{given.strip()} {last.strip()}"
+    words = s.split(" ")
+    if len(words) > 2:
+        words = (
+            [words[0]]
+            + [w for w in words[1:-1] if not re.fullmatch(r"[A-Za-z]\.?", w)]
+            + [words[-1]]
+        )
+    return _cap_words(" ".join(words)) or None
+
+
+def _cap_words(s: str) -> str:
+    return " ".join(_cap_word(w) for w in s.split(" ") if w)
+
+
 def _patient_name(text: str, doc_type: DocumentType) -> str | None:
+    return person_name(_patient_name_raw(text))
+
+
+def _patient_name_raw(text: str) -> str | None:
     for fm in _PATIENT_RE.finditer(text):
         n = _clean_name(fm.group("name"))
         if n:
@@ -799,6 +908,11 @@ def _patient_name(text: str, doc_type: DocumentType) -> str | None:
     m = _VOUCHER_NAME_RE.search(text)
     if m:
         return _clean_name(m.group("name"))
+    for fm in _PATIENT_BARE_RE.finditer(text):
+        if not _NOT_NAME_WORD_RE.search(fm.group("name")):
+            n = _clean_name(fm.group("name"))
+            if n:
+                return n
     m = _DEAR_RE.search(text)
     if m and (m.group("title") or "").rstrip(".").lower() != "dr":
         return _clean_name(m.group("name"))
@@ -806,10 +920,11 @@ def _patient_name(text: str, doc_type: DocumentType) -> str | None:
 
 
 def _provider(text: str) -> str | None:
-    for fm in _PROVIDER_RE.finditer(text):
-        p = _clean_org(fm.group("name"))
-        if p and not re.match(r"(?i)(?:id|npi|number|no\b|#|tax|network|services)", p):
-            return p
+    for rx in (_PROVIDER_RE, _PROVIDER_BARE_RE):
+        for fm in rx.finditer(text):
+            p = _clean_org(_with_wrap(text, fm, "name"))
+            if p and not re.match(r"(?i)(?:id|npi|number|no\b|#|tax|network|services)\b", p):
+                return p
     m = _DEAR_RE.search(text)
     if m and (m.group("title") or "").rstrip(".").lower() == "dr":
         return "Dr. " + m.group("name")
@@ -860,6 +975,10 @@ def _payer_case(name: str | None) -> str | None:
     return " ".join(words)
 
 
+#: A "Label: value" segment (a field of the letter, not a letterhead naming the payer).
+_LABELLED_SEG_RE = re.compile(r"^[A-Za-z][A-Za-z .'#/()-]{0,30}:(?:\s|$)")
+
+
 def _payer(text: str, lines: list[str]) -> str | None:
     return _payer_case(_payer_raw(text, lines))
 
@@ -872,7 +991,7 @@ def _payer_raw(text: str, lines: list[str]) -> str | None:
             return p
     m = _PAYER_LABEL_RE.search(text)
     if m:
-        p = _clean_org(m.group("name"))
+        p = _clean_org(_with_wrap(text, m, "name"))
         if p:
             return p
     seen = 0
@@ -884,7 +1003,12 @@ def _payer_raw(text: str, lines: list[str]) -> str | None:
             break
         for seg in re.split(r"\s{2,}|\s[-–—|]\s|\t", line.strip()):
             seg = seg.strip()
-            if _PAYERISH_RE.search(seg) and not _TITLE_WORDS_RE.search(seg) and len(seg) <= 60:
+            if (
+                _PAYERISH_RE.search(seg)
+                and not _TITLE_WORDS_RE.search(seg)
+                and not _LABELLED_SEG_RE.search(seg)  # "Name: ELEANOR N. FITZHUGH Medicare"
+                and len(seg) <= 60
+            ):
                 return _clean_org(seg)
     return None
 
@@ -1085,7 +1209,7 @@ class _CodeSink:
         self.ndc: list[str] = []
 
     def add_proc(self, code: str) -> None:
-        if code[0].isdigit():
+        if isdigits(code[0]):
             self.cpt.append(code)
         else:
             self.hcpcs.append(code)
@@ -1150,7 +1274,7 @@ def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
         for part in re.split(r"\s*(?:,|/|&|;|\band\b|\bor\b)\s*", m.group("list")):
             code = norm_proc(re.split(r"[-:\s]", part.strip())[0])
             if code:
-                (sink.cpt if code[0].isdigit() else sink.hcpcs).append((pos, code))
+                (sink.cpt if isdigits(code[0]) else sink.hcpcs).append((pos, code))
             pos += 1
     for m in _ICD_DOTTED_RE.finditer("" if in_table else line):
         c = norm_icd10(m.group(1))
@@ -1170,7 +1294,7 @@ def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
     for m in _NDC_HYPHEN_RE.finditer(line):
         window = line[max(0, m.start() - 50) : m.end() + 50]
         if _DRUG_CONTEXT_RE.search(window) and not re.search(
-            r"(?i)\b(?:claim|ref(?:erence)?|account|acct|member|id|tax|phone|fax)\b[^.\d]{0,15}$",
+            r"(?i)\b(?:claim|ref(?:erence)?|account|acct|member|id|tax|phone|fax)\b[^.0-9]{0,15}$",
             line[max(0, m.start() - 30) : m.start()],
         ):
             n = norm_ndc(m.group(1))
@@ -1286,16 +1410,29 @@ def extract(text: str) -> Extraction:
         return Extraction()
     try:
         return _extract(text[:2_000_000])
-    except Exception:
-        logger.exception("extraction failed; returning an empty extraction")
+    except Exception as e:  # never log the message/traceback: it may quote the letter
+        exc_info, where = scrubbed_exc_info(e)
+        logger.error(
+            "extraction failed (%s at %s); returning an empty extraction",
+            exc_info[0].__name__,
+            where,
+            exc_info=exc_info,
+        )
         return Extraction()
 
 
 def _safe(fn, *args, default=None):  # type: ignore[no-untyped-def]
     try:
         return fn(*args)
-    except Exception:
-        logger.warning("extraction step %s failed", getattr(fn, "__name__", "?"), exc_info=True)
+    except Exception as e:  # type and location only (see scrubbed_exc_info)
+        exc_info, where = scrubbed_exc_info(e)
+        logger.warning(
+            "extraction step %s failed (%s at %s)",
+            getattr(fn, "__name__", "?"),
+            exc_info[0].__name__,
+            where,
+            exc_info=exc_info,
+        )
         return default
 
 
@@ -1410,7 +1547,7 @@ def _extract(text: str) -> Extraction:
         payer=payer,
         provider=_safe(_provider, flat),
         letter_date=letter_date,
-        service_dates=_safe(_service_dates, flat, table.rows, default=[]),
+        service_dates=_safe(_service_dates, flat, about, default=[]),
         amount_billed=amount_billed,
         patient_responsibility=patient_resp,
         appeal_deadline=deadline,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import math
 import re
 from datetime import date
 from functools import lru_cache
@@ -16,16 +17,41 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------
+# Logging a swallowed exception without its message
+# ---------------------------------------------------------------------------
+
+
+def scrubbed_exc_info(exc: BaseException) -> tuple[tuple[type, BaseException, None], str]:
+    """(exc_info, where) safe to log for an exception raised while reading a letter.
+
+    An exception's message (and so its traceback text) may quote the letter ("invalid
+    literal for int(): 'QXM771...'"). The returned ``exc_info`` keeps only the exception's
+    *type name* (a stand-in class of the same name, no args, no traceback), so log
+    handlers still see that an exception was swallowed; ``where`` is the innermost
+    frame as ``file.py:line in function`` (code locations only, no values).
+    """
+    cls = type(exc)
+    stand_in = type(cls.__name__, (Exception,), {"__module__": cls.__module__})
+    tb = exc.__traceback__
+    where = "?"
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        where = f"{Path(code.co_filename).name}:{tb.tb_lineno} in {code.co_name}"
+        tb = tb.tb_next
+    return (stand_in, stand_in(), None), where
+
+
+# ---------------------------------------------------------------------------
 # Code format regexes (reference §7.1). Every code the stage reports satisfies one.
 # ---------------------------------------------------------------------------
 
-CARC_RE = re.compile(r"^(?:[1-9]\d{0,2}|[ABDPWY]\d{1,2})$")
-RARC_RE = re.compile(r"^(?:MA\d{2,3}|M\d{1,3}|N\d{1,3})$")
+CARC_RE = re.compile(r"^(?:[1-9][0-9]{0,2}|[ABDPWY][0-9]{1,2})$")
+RARC_RE = re.compile(r"^(?:MA[0-9]{2,3}|M[0-9]{1,3}|N[0-9]{1,3})$")
 GROUP_RE = re.compile(r"^(?:CO|PR|OA|PI|CR)$")
-CPT_RE = re.compile(r"^(?:\d{5}|\d{4}[FTU])$")
-HCPCS_RE = re.compile(r"^[A-CEGHJ-MP-V]\d{4}$")
-ICD10_RE = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
-NDC11_RE = re.compile(r"^\d{11}$")
+CPT_RE = re.compile(r"^(?:[0-9]{5}|[0-9]{4}[FTU])$")
+HCPCS_RE = re.compile(r"^[A-CEGHJ-MP-V][0-9]{4}$")
+ICD10_RE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+NDC11_RE = re.compile(r"^[0-9]{11}$")
 MODIFIER_RE = re.compile(r"^[0-9A-Z]{2}$")
 
 GROUPS = ("CO", "PR", "OA", "PI", "CR")
@@ -144,8 +170,18 @@ def ocr_letter(ch: str) -> str:
     return ch.translate(_TO_LETTER)
 
 
+def isdigits(s: str) -> bool:
+    """True when ``s`` is non-empty and all ASCII digits.
+
+    ``str.isdigit`` is Unicode-aware (superscripts, Arabic-Indic digits...), and
+    ``int()`` rejects some of those: only 0-9 count anywhere a code, date or amount
+    is parsed.
+    """
+    return s.isascii() and s.isdigit()
+
+
 def has_real_digit(s: str) -> bool:
-    return any(c.isdigit() for c in s)
+    return any(isdigits(c) for c in s)
 
 
 # ---------------------------------------------------------------------------
@@ -156,10 +192,12 @@ def has_real_digit(s: str) -> bool:
 # Bare amounts need cents; "$" amounts may omit them.
 MONEY_PATTERN = (
     r"(?<![\w.,/])(?:\(\s*)?-?\s?"
-    r"(?:\$\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{2})?|(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})"
-    r"(?:\s*\))?-?(?![\w.]|,\d)"
+    r"(?:\$\s?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{2})?|(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{2})"
+    r"(?:\s*\))?-?(?![\w.]|,[0-9])"
 )
 MONEY_RE = re.compile(MONEY_PATTERN)
+#: Integer digits an amount may have (up to $999,999,999,999.99); longer runs are not money.
+MAX_MONEY_DIGITS = 12
 
 
 def parse_money(token: str) -> float | None:
@@ -178,13 +216,17 @@ def parse_money(token: str) -> float | None:
         neg, t = True, t[1:].strip()
     t = t.replace("$", "").replace(" ", "")
     # OCR: 'O' for zero inside an amount that is otherwise numeric
-    if re.fullmatch(r"[\dOo,]+\.[\dOo]{2}", t):
+    if re.fullmatch(r"[0-9Oo,]+\.[0-9Oo]{2}", t):
         t = t.replace("O", "0").replace("o", "0")
-    if not re.fullmatch(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d{1,2})?", t):
+    if not re.fullmatch(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?", t):
         return None
+    if len(t.replace(",", "").split(".")[0]) > MAX_MONEY_DIGITS:
+        return None  # no letter bills a trillion dollars: a digit run, not an amount
     try:
         v = float(t.replace(",", ""))
-    except ValueError:
+    except (ValueError, OverflowError):
+        return None
+    if not math.isfinite(v):
         return None
     return -v if neg else v
 
@@ -225,20 +267,23 @@ _MONTH_NAMES = (
 _D = DIGITISH
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # 2026-03-14
-    ("ymd", re.compile(r"(?<![\w/.-])(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\w/-]|\.\d)")),
+    (
+        "ymd",
+        re.compile(r"(?<![\w/.-])([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?![\w/-]|\.[0-9])"),
+    ),
     # 03/14/2026, 3/14/26, 03-14-2026, 03.14.2026 (OCR tolerant digits)
     (
         "mdy",
         re.compile(
             rf"(?<![\w/.-])({_D}{{1,2}})\s?([/.-])\s?({_D}{{1,2}})\s?\2\s?({_D}{{4}}|{_D}{{2}})"
-            rf"(?![\w/]|\.\d|-\d)"
+            rf"(?![\w/]|\.[0-9]|-[0-9])"
         ),
     ),
     # March 14, 2026 / Mar. 14 2026 / Mar 14th, 2026
     (
         "mon_d_y",
         re.compile(
-            rf"(?<![A-Za-z])({_MONTH_NAMES})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+            rf"(?<![A-Za-z])({_MONTH_NAMES})\.?\s+([0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+([0-9]{{4}})(?![0-9])",
             re.IGNORECASE,
         ),
     ),
@@ -246,12 +291,12 @@ DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "d_mon_y",
         re.compile(
-            rf"(?<![\w])(\d{{1,2}})[\s-]({_MONTH_NAMES})\.?,?[\s-](\d{{4}}|\d{{2}})(?!\d)",
+            rf"(?<![\w])([0-9]{{1,2}})[\s-]({_MONTH_NAMES})\.?,?[\s-]([0-9]{{4}}|[0-9]{{2}})(?![0-9])",
             re.IGNORECASE,
         ),
     ),
 ]
-COMPACT_DATE_RE = re.compile(r"(?<![\w./-])(\d{6}|\d{8})(?![\w./-])")
+COMPACT_DATE_RE = re.compile(r"(?<![\w./-])([0-9]{6}|[0-9]{8})(?![\w./-])")
 
 
 # OCR'd month names ("Apri1", "Ju1y", "0ctober", "Ju1"), repaired in place (same length).
@@ -277,8 +322,8 @@ def _fix_month_ocr(text: str) -> str:
 def fix_id_ocr(val: str) -> str:
     """An identifier that is digits apart from a few O/I/l confusions -> all digits."""
     bad = sum(c in "OoIl" for c in val)
-    digits = sum(c.isdigit() for c in val)
-    if 0 < bad <= 2 and digits >= 6 and all(c.isdigit() or c in "OoIl-" for c in val):
+    digits = sum(isdigits(c) for c in val)
+    if 0 < bad <= 2 and digits >= 6 and all(isdigits(c) or c in "OoIl-" for c in val):
         return ocr_digits(val)
     return val
 
@@ -308,7 +353,7 @@ def _from_match(kind: str, m: re.Match[str]) -> date | None:
             if not all(has_real_digit(p) for p in raw):
                 return None
             mo, dd, yy = (ocr_digits(p) for p in raw)
-            if not (mo.isdigit() and dd.isdigit() and yy.isdigit()):
+            if not (isdigits(mo) and isdigits(dd) and isdigits(yy)):
                 return None
             return make_date(_year(yy), int(mo), int(dd))
         if kind == "mon_d_y":
@@ -330,31 +375,32 @@ def find_dates(text: str, compact: bool = False) -> list[tuple[int, int, date]]:
     """All dates in ``text`` as (start, end, date), in order; ``compact`` also accepts
     MMDDYY / MMDDYYYY digit runs (only safe inside service tables)."""
     found: list[tuple[int, int, date]] = []
-    taken: list[tuple[int, int]] = []
     text = _fix_month_ocr(text)
+    # characters already read as a date (a mask, so long lines stay linear)
+    taken = bytearray(len(text) + 1)
+
+    def free(m: re.Match[str]) -> bool:
+        return 1 not in taken[m.start() : m.end()]
+
+    def take(m: re.Match[str], d: date) -> None:
+        found.append((m.start(), m.end(), d))
+        taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
+
     for kind, rx in DATE_PATTERNS:
         for m in rx.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            d = _from_match(kind, m)
-            if d is not None:
-                found.append((m.start(), m.end(), d))
-                taken.append((m.start(), m.end()))
+            if free(m) and (d := _from_match(kind, m)) is not None:
+                take(m, d)
     if compact:
         for m in COMPACT_DATE_RE.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue
-            d = parse_compact_date(m.group(1))
-            if d is not None:
-                found.append((m.start(), m.end(), d))
-                taken.append((m.start(), m.end()))
+            if free(m) and (d := parse_compact_date(m.group(1))) is not None:
+                take(m, d)
     found.sort(key=lambda t: t[0])
     return found
 
 
 def parse_compact_date(s: str) -> date | None:
     """'031426' -> 2026-03-14; '03142026' -> 2026-03-14."""
-    if not s.isdigit():
+    if not isdigits(s):
         return None
     if len(s) == 6:
         return make_date(_year(s[4:]), int(s[:2]), int(s[2:4]))
@@ -369,7 +415,7 @@ def parse_date(text: str) -> date | None:
     if ds:
         return ds[0][2]
     s = text.strip()
-    return parse_compact_date(s) if s.isdigit() else None
+    return parse_compact_date(s) if isdigits(s) else None
 
 
 # ---------------------------------------------------------------------------
@@ -382,12 +428,12 @@ def norm_carc(raw: str) -> str | None:
     s = raw.strip().upper()
     if not s:
         return None
-    if re.fullmatch(r"[ABDPWY]\d{1,2}", s):
+    if re.fullmatch(r"[ABDPWY][0-9]{1,2}", s):
         return s
     if not has_real_digit(raw):
         return None
     d = ocr_digits(raw.strip())
-    if not d.isdigit() or len(d) > 3:
+    if not isdigits(d) or len(d) > 3:
         return None
     d = d.lstrip("0")
     return d if d and CARC_RE.match(d) else None
@@ -416,7 +462,7 @@ def norm_proc(raw: str) -> str | None:
     if CPT_RE.match(s) or HCPCS_RE.match(s):
         return s
     # CPT with O/I/l/S confusions in digit positions (need >=3 real digits to be safe)
-    if sum(c.isdigit() for c in s) >= 3:
+    if sum(isdigits(c) for c in s) >= 3:
         head = ocr_digits(raw.strip()[:4])
         tail = raw.strip()[4].upper()
         cand = head + (tail if tail in "FTU" else ocr_digits(tail))
@@ -440,7 +486,7 @@ def is_modifier(tok: str) -> bool:
     t = tok.upper()
     if not MODIFIER_RE.match(t) or t in _NOT_MODIFIERS:
         return False
-    if t.isdigit():
+    if isdigits(t):
         return t in NUMERIC_MODIFIERS
     return True
 
@@ -449,7 +495,7 @@ def norm_ndc(raw: str) -> str | None:
     """NDC in 4-4-2, 5-3-2, 5-4-1, 5-4-2 or 11 digits -> 11 digits (5-4-2), else None."""
     s = raw.strip().replace(" ", "")
     parts = re.split(r"[-‐–]", s)
-    if len(parts) == 3 and all(p.isdigit() for p in parts):
+    if len(parts) == 3 and all(isdigits(p) for p in parts):
         a, b, c = parts
         lens = (len(a), len(b), len(c))
         if lens == (4, 4, 2):
@@ -461,7 +507,7 @@ def norm_ndc(raw: str) -> str | None:
         elif lens != (5, 4, 2):
             return None
         return a + b + c
-    if len(parts) == 1 and s.isdigit() and len(s) == 11:
+    if len(parts) == 1 and isdigits(s) and len(s) == 11:
         return s
     return None
 
@@ -498,7 +544,7 @@ def norm_icd10(raw: str) -> str | None:
     if not (3 <= len(body) <= 7) or not body[0].isalpha():
         return None
     # second char must be a digit; fix OCR confusions there and in a numeric-looking tail
-    second = ocr_digits(body[1]) if not body[1].isdigit() else body[1]
+    second = ocr_digits(body[1]) if not isdigits(body[1]) else body[1]
     body = body[0] + second + body[2:]
     candidates = [body]
     fixed = body[:3] + "".join(
@@ -518,14 +564,14 @@ def norm_icd10(raw: str) -> str | None:
 # ---------------------------------------------------------------------------
 
 _GROUP_TOKEN = r"(CO|PR|OA|PI|CR|C0|0A)"
-_CARC_TOKEN = r"([ABDPWY]\d{1,2}|[0-9OIlSB]{1,3})"
+_CARC_TOKEN = r"([ABDPWY][0-9]{1,2}|[0-9OIlSB]{1,3})"
 #: strict form for prose: at most one space/dash between group and code
 GROUP_CARC_RE = re.compile(
-    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s?[-‐–—:/]?\s?{_CARC_TOKEN}(?![0-9A-Za-z]|[.,]\d)"
+    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s?[-‐–—:/]?\s?{_CARC_TOKEN}(?![0-9A-Za-z]|[.,][0-9])"
 )
 #: loose form for table rows: any whitespace between separate Group and Reason cells
 GROUP_CARC_LOOSE_RE = re.compile(
-    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s*[-‐–—:/|]?\s*{_CARC_TOKEN}(?![0-9A-Za-z]|[.,]\d)"
+    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s*[-‐–—:/|]?\s*{_CARC_TOKEN}(?![0-9A-Za-z]|[.,][0-9])"
 )
 
 

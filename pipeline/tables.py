@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,12 +28,14 @@ from pipeline.normalize import (
     find_dates,
     find_money,
     is_modifier,
+    isdigits,
     norm_carc,
     norm_group,
     norm_proc,
     norm_rarc,
     parse_group_carc,
     parse_money,
+    scrubbed_exc_info,
 )
 
 logger = logging.getLogger(__name__)
@@ -155,14 +158,14 @@ _PROC_TOKEN_RE = re.compile(
     r"(?<![\w$.,/-])(?:HC[:\s])?(?P<code>[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})"
     r"(?P<mods>(?:(?:[-:]|\s{1,10})[A-Z0-9]{2}(?![\w.,/]))*)(?![\w.,/])"
 )
-_RARC_TOKEN_RE = re.compile(r"(?<![\w-])(MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w.,/]|-\d)")
+_RARC_TOKEN_RE = re.compile(r"(?<![\w-])(MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w.,/]|-[0-9])")
 _LABEL_BEFORE_RE = re.compile(
     r"(?:ICN|ACNT|ACCT|ACCOUNT|CLAIM|CLM|NPI|ID|MEMBER|HIC|MBI|PCN|ZIP|TIN|TAX|PHONE|FAX|"
     r"CHECK|EFT|TRACE|GROUP|POLICY|REF|#|NO\.?|NUMBER)\s*[:#]?\s*$",
     re.IGNORECASE,
 )
 _LINE_HEAD_RE = re.compile(
-    r"^\s*(?:service\s+)?line\s*(?:#|no\.?)?\s*(\d{1,3})\s*(?:[:.-]\s*(?P<rest>.*))?$", re.I
+    r"^\s*(?:service\s+)?line\s*(?:#|no\.?)?\s*([0-9]{1,3})\s*(?:[:.-]\s*(?P<rest>.*))?$", re.I
 )
 _GENERIC_KV_RE = re.compile(r"^\s*[A-Z][\w /()#'.-]{1,40}:\s*\S")
 _TOTAL_RE = re.compile(r"\b(?:totals?|balance|subtotal|check\s+amount|net\s+payment)\b", re.I)
@@ -171,7 +174,7 @@ _DENIED_WORD_RE = re.compile(
     r"not\s+approved|not\s+medically\s+necessary)\b",
     re.I,
 )
-_ICD_ROW_RE = re.compile(r"(?<![\w.$-])([A-TV-Z]\d[0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.\d)")
+_ICD_ROW_RE = re.compile(r"(?<![\w.$-])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.[0-9])")
 _PROSE_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 
 
@@ -245,8 +248,8 @@ def detect_header(line: str) -> _Header | None:
 # "18 (group CO)", "reason code 151", "CARC 50" inside a table cell
 _WORDY_CODE_RE = re.compile(
     r"(?i)(?:\b(?:reason\s+code|carc|adj(?:ustment)?\s+code)\s*:?\s*)?"
-    r"(?<![\w.$/-])(?P<c>\d{1,3}|[ABDPWY]\d{1,2})(?:\s*\(\s*group\s*:?\s*(?P<g>CO|PR|OA|PI|CR)\s*\))"
-    r"|(?i:\b(?:reason\s+code|carc)\s*:?\s*)(?P<c2>\d{1,3}|[ABDPWY]\d{1,2})(?![\w.,/])"
+    r"(?<![\w.$/-])(?P<c>[0-9]{1,3}|[ABDPWY][0-9]{1,2})(?:\s*\(\s*group\s*:?\s*(?P<g>CO|PR|OA|PI|CR)\s*\))"
+    r"|(?i:\b(?:reason\s+code|carc)\s*:?\s*)(?P<c2>[0-9]{1,3}|[ABDPWY][0-9]{1,2})(?![\w.,/])"
 )
 
 
@@ -262,7 +265,7 @@ def _wordy_code(m: re.Match[str]) -> tuple[str | None, str] | None:
 def _claim_on_line(line: str) -> str | None:
     for m in CLAIM_LABEL_RE.finditer(line):
         val = m.group("val")
-        if sum(c.isdigit() for c in val) >= 4:
+        if sum(isdigits(c) for c in val) >= 4:
             return val.upper()
     return None
 
@@ -278,15 +281,14 @@ def _find_proc(s: str) -> tuple[str, list[str], int, int] | None:
         code = norm_proc(raw)
         if code is None:
             continue
-        before = s[: m.start()]
-        if _LABEL_BEFORE_RE.search(before[-12:]):
+        if _LABEL_BEFORE_RE.search(s[max(0, m.start() - 12) : m.start()]):
             continue
         mods: list[str] = []
         for tok in re.split(r"[-:\s]+", m.group("mods")):
             t = tok.upper()
             if not t:
                 continue
-            if not is_modifier(t) or norm_group(t) and re.match(r"\s*[-\s]?\d", s[m.end() :]):
+            if not is_modifier(t) or norm_group(t) and re.match(r"\s*[-\s]?[0-9]", s[m.end() :]):
                 break
             mods.append(t)
             if len(mods) == 4:
@@ -307,8 +309,28 @@ def _nearest_field(header: _Header, start: int, end: int, allowed: set[str]) -> 
     return best[1] if best else None
 
 
+class _Spans:
+    """Character positions of one line already read as a token (set/test in O(1))."""
+
+    def __init__(self, n: int) -> None:
+        self._mask = bytearray(n + 1)
+
+    def add(self, start: int, end: int) -> None:
+        self._mask[start:end] = b"\x01" * max(0, end - start)
+
+    def __contains__(self, pos: int) -> bool:
+        return 0 <= pos < len(self._mask) and self._mask[pos] == 1
+
+
+#: Longest line read as a service-line row: real rows are a few hundred characters; a
+#: longer "line" is a text run with no line breaks (a hostile or broken file).
+MAX_ROW_CHARS = 2_000
+
+
 def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | None:
     """Read one grid row; None if the line is not a service line."""
+    if len(line) > MAX_ROW_CHARS:
+        return None
     s = _clean(line)
     if _TOTAL_RE.search(s) or _is_prose(s):
         return None
@@ -334,7 +356,7 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
         if not (
             header is not None
             and header.has("proc")
-            and (not lead or re.fullmatch(r"\d{1,3}[.)]?", lead) or dates)
+            and (not lead or re.fullmatch(r"[0-9]{1,3}[.)]?", lead) or dates)
             and re.search(
                 r"(?i)\b(?:certified|approved|denied|non-?certified|partial|"
                 r"modified|pended)\b",
@@ -345,60 +367,67 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
     row = Row(claim_number=claim, proc=proc[0] if proc else None, modifiers=proc[1] if proc else [])
     if dates:
         row.service_date = dates[0][2]
-    consumed: list[tuple[int, int]] = []
+    # character positions already read as something (a mask: linear in the line length,
+    # where a list of spans rescanned per token was quadratic)
+    consumed = _Spans(len(s))
     if proc:
-        consumed.append((proc[2], proc[3]))
-    consumed += [(d[0], d[1]) for d in dates]
+        consumed.add(proc[2], proc[3])
+    for d in dates:
+        consumed.add(d[0], d[1])
     # group/reason codes, each with the amount printed right after it (if any)
     money_used: set[int] = set()
+    money_starts = [ms for ms, _me, _v in money]
     for m, (g, c) in adj_matches:
         amt = None
-        consumed.append((m.start(), m.end()))
-        for i, (ms, _me, v) in enumerate(money):
-            if ms >= m.end() and not s[m.end() : ms].strip():
-                if header is None or header.has("adjamt") or not header.money_fields():
-                    amt = v
-                    money_used.add(i)
-                break
+        consumed.add(m.start(), m.end())
+        # the first amount at or after the code, if only blanks lie between them
+        i = bisect_left(money_starts, m.end())
+        if (
+            i < len(money)
+            and not s[m.end() : money[i][0]].strip()
+            and (header is None or header.has("adjamt") or not header.money_fields())
+        ):
+            amt = money[i][2]
+            money_used.add(i)
         row.adjs.append((g, c, amt))
     # remark codes
     for m in _RARC_TOKEN_RE.finditer(s):
-        if any(a <= m.start() < b for a, b in consumed):
+        if m.start() in consumed:
             continue
         r = norm_rarc(m.group(1))
         if r and r not in row.rarcs:
             row.rarcs.append(r)
-            consumed.append((m.start(), m.end()))
+            consumed.add(m.start(), m.end())
     # line number: a small integer opening the row
-    lm = re.match(r"\s*(\d{1,3})[.)]?\s+(?=\S)", s)
+    lm = re.match(r"\s*([0-9]{1,3})[.)]?\s+(?=\S)", s)
     if lm and (
         header is None or header.has("line") or not header.fields or header.fields[0][2] == "line"
     ):
         row.line = int(lm.group(1))
-        consumed.append((lm.start(1), lm.end(1)))
+        consumed.add(lm.start(1), lm.end(1))
     # bare reason code under a Reason/Adj column (group printed in its own column or absent)
     if not row.adjs and header is not None and header.has("reason"):
         int_fields = {"reason", "line", "units", "pos", "group", "mod", "remark"}
         lone_group = None
         for m in re.finditer(r"(?<![\w-])(CO|PR|OA|PI|CR)(?![\w-])", s):
             lone_group = m.group(1)
-            consumed.append((m.start(), m.end()))
-        for m in re.finditer(r"(?<![\w.,/$-])(\d{1,3}|[ABDPWY]\d{1,2})(?![\w.,/]|-\d)", s):
-            if any(a <= m.start() < b for a, b in consumed):
+            consumed.add(m.start(), m.end())
+        for m in re.finditer(r"(?<![\w.,/$-])([0-9]{1,3}|[ABDPWY][0-9]{1,2})(?![\w.,/]|-[0-9])", s):
+            if m.start() in consumed:
                 continue
             if _nearest_field(header, m.start(), m.end(), int_fields) == "reason":
                 carc = norm_carc(m.group(1))
                 if carc:
                     row.adjs.append((lone_group, carc, None))
-                    consumed.append((m.start(), m.end()))
+                    consumed.add(m.start(), m.end())
     # amounts -> columns
     rest = [(ms, me, v) for i, (ms, me, v) in enumerate(money) if i not in money_used]
-    rest = [t for t in rest if not any(a <= t[0] < b for a, b in consumed)]
+    rest = [t for t in rest if t[0] not in consumed]
     _assign_amounts(row, rest, header)
     if header is not None and header.has("claim"):
         for m in re.finditer(r"(?<![\w/.-])([A-Z0-9][A-Z0-9-]{5,}[A-Z0-9])(?![\w/.-])", s):
             val = m.group(1)
-            if sum(c.isdigit() for c in val) < 5 or any(a <= m.start() < b for a, b in consumed):
+            if sum(isdigits(c) for c in val) < 5 or m.start() in consumed:
                 continue
             near = _nearest_field(header, m.start(), m.end(), {f for _, _, f in header.fields})
             if near == "claim":
@@ -406,7 +435,7 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
                 break
     row.denied_word = bool(_DENIED_WORD_RE.search(s))
     for m in _ICD_ROW_RE.finditer(s):
-        if not any(a <= m.start() < b for a, b in consumed):
+        if m.start() not in consumed:
             row.icd.append(m.group(1))
     return row
 
@@ -438,6 +467,8 @@ def _assign_amounts(row: Row, money: list[tuple[int, int, float]], header: _Head
 
 def _continuation(line: str, row: Row) -> bool:
     """Attach codes from a wrapped line ("REM: N54", "CO-197 1,250.00") to ``row``."""
+    if len(line) > MAX_ROW_CHARS:
+        return False
     s = _clean(line)
     if not s.strip() or _is_prose(s) or _find_proc(s) or _TOTAL_RE.search(s):
         return False
@@ -532,7 +563,7 @@ def _apply_kv(row: Row, name: str, val: str) -> None:
                 if r:
                     row.rarcs.append(r)
                     continue
-                c = norm_carc(tok) if re.fullmatch(r"\d{1,3}|[ABDPWY]\d{1,2}", tok) else None
+                c = norm_carc(tok) if re.fullmatch(r"[0-9]{1,3}|[ABDPWY][0-9]{1,2}", tok) else None
                 if c:
                     money = find_money(val)
                     grp = gm.group(1).upper() if gm else None
@@ -545,7 +576,7 @@ def _apply_kv(row: Row, name: str, val: str) -> None:
             if r and r not in row.rarcs:
                 row.rarcs.append(r)
     elif name == "line":
-        lm = re.match(r"\s*(\d{1,3})\b", val)
+        lm = re.match(r"\s*([0-9]{1,3})\b", val)
         if lm:
             row.line = int(lm.group(1))
 
@@ -637,8 +668,14 @@ def parse_tables(lines: list[str]) -> TableResult:
                 res.lines_used.add(i)
                 continue
             last = None
-        except Exception:  # one odd line must never sink the document
-            logger.debug("table parser skipped a line", exc_info=True)
+        except Exception as e:  # one odd line must never sink the document
+            exc_info, where = scrubbed_exc_info(e)
+            logger.debug(
+                "table parser skipped a line (%s at %s)",
+                exc_info[0].__name__,
+                where,
+                exc_info=exc_info,
+            )
             last = None
     flush_kv()
     logger.debug("service lines found: %d", len(res.rows))
