@@ -19,7 +19,14 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.batch import Progress, collect_inputs, pending, summarise
+from pipeline.batch import (
+    Progress,
+    collect_inputs,
+    pending,
+    read_request,
+    summarise,
+    write_request,
+)
 from pipeline.errors import DenialsError
 from pipeline.output import ResultWriter
 from pipeline.settings import Settings
@@ -59,67 +66,134 @@ def triage_document_task(path: str, index: int, settings_json: str) -> dict:
 
 @flow(name="triage-batch", persist_result=False, log_prints=False)
 def triage_batch(
-    paths: list[str],
-    out_dir: str,
+    paths: list[str] | None = None,
+    out_dir: str = "out",
     workers: int | None = None,
     settings: dict | None = None,
     progress: bool = False,
+    db_url: str | None = None,
+    reprocess: bool = False,
+    request_file: str | None = None,
 ) -> dict:
-    """Triage every document under ``paths`` into ``out_dir``; returns a summary."""
+    """Triage every document under ``paths`` into ``out_dir``; returns a summary.
+
+    Flow parameters are stored by Prefect (its database, its UI), which is not a
+    PHI store: file names can name patients and a database URL can hold a
+    password. Callers (the CLI) therefore pass them in ``request_file``, an
+    owner-only JSON file in ``out_dir`` (see ``pipeline.batch.write_request``).
+
+    With ``db_url`` results also go to the store (``pipeline/store.py``): a
+    content the store already holds is not processed again, under any name,
+    unless ``reprocess`` (which keeps the old result as history).
+    """
     logger = get_run_logger()
+    if request_file:
+        request = read_request(request_file)
+        paths, db_url = request["paths"], request.get("db_url") or db_url
+    if not paths:
+        raise ValueError("triage_batch needs paths or a request_file")
     cfg = Settings(**(settings or {}))
     writer = ResultWriter(out_dir)
     inputs = collect_inputs(paths, exclude=[out_dir])
-    todo, done = pending(inputs, writer)
+    todo, done = (inputs, []) if reprocess else pending(inputs, writer)
     logger.info("batch: %d input(s), %d to process, %d already done", len(inputs), len(todo),
                 len(done))
     settings_json = cfg.model_dump_json()
-    futures = {
-        triage_document_task.submit(path, i, settings_json): path for i, path in enumerate(todo)
-    }
-    bar = Progress(len(futures), enabled=progress)
+    bar = Progress(len(todo), enabled=progress)
     try:
-        for future in as_completed(list(futures)):
-            try:
-                record = future.result()
-            except Exception as exc:  # retries exhausted: the document fails, the batch goes on
-                record = failed_result(futures[future], exc).model_dump(mode="json")
-            writer.append(record)
-            bar.advance()
+        if db_url:  # the store decides what is new by content, and records every result
+            from flows.inbox import triage_into_store
+
+            triage_into_store(todo, db_url, writer, settings_json=settings_json,
+                              window=workers or cfg.workers, reprocess=reprocess,
+                              advance=bar.advance)
+        else:
+            futures = {
+                triage_document_task.submit(path, i, settings_json): path
+                for i, path in enumerate(todo)
+            }
+            for future in as_completed(list(futures)):
+                try:
+                    record = future.result()
+                except Exception as exc:  # retries exhausted: the document fails, batch goes on
+                    record = failed_result(futures[future], exc).model_dump(mode="json")
+                writer.append(record)
+                bar.advance()
     finally:
         bar.close()
         writer.finalize()
     batch = [writer.records[s] for s in inputs if s in writer.records]
     summary = summarise(batch)
     summary.update(out_dir=str(Path(out_dir)), processed=len(todo), skipped=len(done))
-    _publish(summary)
+    _publish(summary, batch)
     return summary
 
 
-def _publish(summary: dict) -> None:
-    """Batch artifacts for the Prefect UI: counts only, never identifiers."""
+def _publish(summary: dict, batch: list[dict]) -> None:
+    """Batch artifacts for the Prefect UI: counts only, never names, IDs or file names.
+
+    Prefect's database is not our PHI store: payer names, claim numbers, patients and
+    file names stay in the output directory (report.html, worklist.csv).
+    """
+    from pipeline.report import artifact_tables, batch_stats
+
+    stats = batch_stats(batch)
+    tables = artifact_tables(stats)
     create_table_artifact(
         key="triage-by-category",
-        table=[{"category": k, "documents": v} for k, v in summary["by_category"].items()],
-        description="Documents triaged in this run, by denial category",
+        table=tables["by_category"],
+        description="Documents triaged in this run, by denial category: appeal drafts, "
+        "documents needing review, money at stake",
     )
+
+    def md_table(rows: list[dict]) -> str:
+        if not rows:
+            return "_none_\n"
+        cols = list(rows[0])
+        out = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        out += ["| " + " | ".join(_md_cell(r[c]) for c in cols) + " |" for r in rows]
+        return "\n".join(out) + "\n"
+
     create_markdown_artifact(
         key="triage-summary",
         markdown=(
-            f"# Triage batch\n\n| documents | ok | failed | needs review | skipped |\n"
-            f"|---|---|---|---|---|\n| {summary['documents']} | {summary['ok']} | "
-            f"{summary['failed']} | {summary['needs_review']} | {summary['skipped']} |\n"
+            f"# Triage batch\n\n| documents | ok | failed | needs review | skipped | "
+            f"denials | appeal drafts | money at stake |\n|---|---|---|---|---|---|---|---|\n"
+            f"| {summary['documents']} | {summary['ok']} | {summary['failed']} | "
+            f"{summary['needs_review']} | {summary['skipped']} | {stats.denials} | "
+            f"{stats.appeals_advised} | ${stats.money_total:,.2f} |\n\n"
+            f"## Deadlines (denials)\n\n{md_table(tables['deadlines'])}\n"
+            f"## Needing review\n\n{md_table(tables['review'])}\n"
+            f"## By category\n\n{md_table(tables['by_category'])}\n"
+            "The full report with charts is `report.html` in the output directory.\n"
         ),
-        description="Batch summary",
+        description="Batch summary (counts only)",
     )
+
+
+def _md_cell(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value).replace("|", "/")
 
 
 def run_triage(
     paths: list[str], out_dir: str, workers: int, settings: dict | None = None,
-    progress: bool = False,
+    progress: bool = False, db_url: str | None = None, reprocess: bool = False,
+    dask: str | None = None,
 ) -> dict:
-    """Run the flow with a thread pool of ``workers`` threads."""
-    runner = ThreadPoolTaskRunner(max_workers=workers)
-    return triage_batch.with_options(task_runner=runner)(
-        paths=paths, out_dir=out_dir, workers=workers, settings=settings, progress=progress
-    )
+    """Run the flow with a thread pool of ``workers`` threads (or on Dask, by address)."""
+    if dask:
+        from flows.inbox import make_task_runner
+
+        runner: Any = make_task_runner(workers, dask)
+    else:
+        runner = ThreadPoolTaskRunner(max_workers=workers)
+    request = write_request(out_dir, paths=paths, db_url=db_url)
+    try:
+        return triage_batch.with_options(task_runner=runner)(
+            out_dir=out_dir, workers=workers, settings=settings, progress=progress,
+            reprocess=reprocess, request_file=str(request),
+        )
+    finally:
+        request.unlink(missing_ok=True)
