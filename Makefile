@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup tesseract run test lint schema clean
+.PHONY: setup tesseract test-services run test lint schema clean
 
 setup: tesseract $(STAMP)
 
@@ -19,7 +19,12 @@ $(STAMP): pyproject.toml
 run: setup
 	$(VENV)/bin/denials triage sample_letters --out out
 
-test: setup
+# the tests also need PostgreSQL (store, two workers) and Chromium (report): installed as root
+test-services:
+	@bash scripts/start-postgres.sh install
+	@bash scripts/ensure-chromium.sh
+
+test: setup test-services
 	$(VENV)/bin/python -m pytest -q
 
 lint: setup
