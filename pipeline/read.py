@@ -425,7 +425,9 @@ def prepare_image(img, max_pixels: int | None = None):  # type: ignore[no-untype
     """
     from PIL import Image, ImageOps
 
-    frame = ImageOps.exif_transpose(img) or img  # phone photos carry their rotation in EXIF
+    # phone photos carry their rotation in EXIF; without the tag, no copy is made
+    oriented = img.getexif().get(0x0112, 1) not in (0, 1)
+    frame = (ImageOps.exif_transpose(img) or img) if oriented else img
     dpi = img.info.get("dpi")
     frame = frame.convert("L")
     if dpi and len(dpi) == 2:

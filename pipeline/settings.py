@@ -22,7 +22,9 @@ class Settings(BaseSettings):
     )
     max_pages: int = Field(500, ge=1, description="Most pages read from one document.")
     max_image_pixels: int = Field(
-        120_000_000, ge=1, description="Largest decoded page image (width x height)."
+        # a US-legal page at 600 dpi is 43 MP; two pages this size side by side stay
+        # within a 1 GiB budget (tests/test_hostile.py measures it)
+        60_000_000, ge=1, description="Largest decoded page image (width x height)."
     )
     min_text_chars: int = Field(
         40, ge=0, description="A PDF page with fewer text-layer characters is OCR'd."

@@ -405,8 +405,11 @@ def test_peak_memory_under_one_gib_with_default_limits(tmp_path: Path) -> None:
     """The heaviest legal inputs, and the bombs, in a fresh process with default limits."""
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    # just under the 120 MP default: decoded, converted and handed to (fake) OCR
-    Image.new("1", (10_000, 11_900), 1).save(inbox / "big_but_legal.png")
+    # just under the default pixel limit: decoded, converted and handed to (fake) OCR
+    from pipeline.settings import Settings
+
+    limit = Settings().max_image_pixels
+    Image.new("1", (10_000, limit // 10_000 - 100), 1).save(inbox / "big_but_legal.png")
     Image.new("1", (20_000, 20_000)).save(inbox / "bomb.png")
     Image.new("L", (1000, 1000), 255).save(inbox / "fax_bomb.tif", dpi=(2000, 1))
     _pdf_pages(inbox / "enormous_scan.pdf", 1, (150 * 72, 150 * 72))  # rendered to budget
