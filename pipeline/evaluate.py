@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -100,17 +100,18 @@ def category_scores(y_true: Sequence[str], y_pred: Sequence[str | None]) -> dict
     labels = sorted(set(y_true))
     per = {}
     for c in labels:
-        tp = sum(t == c and p == c for t, p in zip(y_true, y_pred))
-        fp = sum(t != c and p == c for t, p in zip(y_true, y_pred))
-        fn = sum(t == c and p != c for t, p in zip(y_true, y_pred))
+        tp = sum(t == c and p == c for t, p in zip(y_true, y_pred, strict=True))
+        fp = sum(t != c and p == c for t, p in zip(y_true, y_pred, strict=True))
+        fn = sum(t == c and p != c for t, p in zip(y_true, y_pred, strict=True))
         per[c] = prf(tp, fp, fn)
     n = len(y_true)
     confusion: dict[str, dict[str, int]] = defaultdict(dict)
-    for t, p in zip(y_true, y_pred):
+    for t, p in zip(y_true, y_pred, strict=True):
         confusion[t][p or "-"] = confusion[t].get(p or "-", 0) + 1
     return {
         "n": n,
-        "accuracy": round(sum(t == p for t, p in zip(y_true, y_pred)) / n, 4) if n else None,
+        "accuracy": (round(sum(t == p for t, p in zip(y_true, y_pred, strict=True)) / n, 4)
+                     if n else None),
         "macro_f1": round(sum(v["f1"] for v in per.values()) / len(per), 4) if per else None,
         "per_category": per,
         "confusion": {t: dict(sorted(row.items())) for t, row in sorted(confusion.items())},
@@ -198,8 +199,8 @@ def report(scored: Sequence[Scored], held_out: tuple[set[str], set[str]] | None)
         fams, payers = held_out
         is_held = [s.truth.get("family") in fams or s.truth.get("payer") in payers
                    for s in scored]
-        held = [s for s, h in zip(scored, is_held) if h]
-        seen = [s for s, h in zip(scored, is_held) if not h]
+        held = [s for s, h in zip(scored, is_held, strict=True) if h]
+        seen = [s for s, h in zip(scored, is_held, strict=True) if not h]
         out["held_out"] = summarise_scored(held) if held else None
         out["in_family"] = summarise_scored(seen) if seen else None
         held_forms: dict[str, list[Scored]] = defaultdict(list)

@@ -184,7 +184,7 @@ def words_to_text(data: dict) -> OcrText:
         prev_block = block
         words.sort()
         parts = [words[0][3]]
-        for (l0, w0, _h0, _), (l1, _w1, h1, word) in zip(words, words[1:]):
+        for (l0, w0, _h0, _), (l1, _w1, h1, word) in zip(words, words[1:], strict=False):
             gap = l1 - (l0 + w0)
             parts.append(("   " if gap > 2 * max(h1, 1) else " ") + word)
         out.append("".join(parts))

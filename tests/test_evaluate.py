@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.datamodel import Category, Classification
+from pipeline.errors import ConfigError
 from pipeline.evaluate import (
     category_scores,
     code_scores,
@@ -18,7 +19,6 @@ from pipeline.evaluate import (
     report,
     run_corpus,
 )
-from pipeline.errors import ConfigError
 from pipeline.settings import Settings
 from pipeline.triage import Triager
 
