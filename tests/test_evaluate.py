@@ -111,3 +111,25 @@ def test_harness_on_a_tiny_hand_checked_corpus(tmp_path: Path) -> None:
 def test_a_corpus_without_ground_truth_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="ground_truth.jsonl"):
         load_truth(tmp_path)
+
+
+@pytest.mark.tesseract
+def test_denials_eval_runs_on_the_committed_sample_set(tmp_path: Path, capsys) -> None:
+    """`denials eval` end to end on the bundled samples (every form among the first 15)."""
+    from pipeline.cli import main
+
+    samples = Path(__file__).resolve().parent.parent / "sample_letters"
+    truth = load_truth(samples)[:15]
+    out = tmp_path / "eval.json"
+    assert main(["eval", str(samples), "--limit", "15", "--json", str(out)]) == 0
+    rep = json.loads(out.read_text())
+    assert rep["all"]["documents"] == 15
+    forms = {t["form"] for t in truth}
+    assert len(forms) >= 4
+    assert sum(s["documents"] for s in rep["by_form"].values()) == 15
+    for s in (rep["all"], *rep["by_form"].values()):
+        assert 0 <= s["category"]["accuracy"] <= 1
+        assert s["baseline_category"]["n"] == s["documents"]
+    assert "held_out" in rep  # the shipped model names its held-out families
+    printed = capsys.readouterr().out
+    assert "keyword baseline" in printed and "== all documents: 15 documents" in printed
