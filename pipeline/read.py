@@ -12,6 +12,7 @@ fails only when nothing at all could be read.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -48,6 +49,16 @@ logging.getLogger("pdfminer").setLevel(logging.WARNING)
 
 # PDFium is not thread-safe; every pypdfium2 call goes through this lock.
 PDFIUM_LOCK = threading.Lock()
+
+# Pages over this many pixels (a letter page at 300 dpi is 8.4 MP) are decoded and
+# read one at a time per process, so memory stays bounded whatever the worker count:
+# two 60 MP pages side by side took a batch over 1 GiB (tests/test_hostile.py).
+LARGE_PAGE_PIXELS = 20_000_000
+_LARGE_PAGE = threading.BoundedSemaphore(1)
+
+
+def large_page_slot(pixels: int) -> contextlib.AbstractContextManager[object]:
+    return _LARGE_PAGE if pixels > LARGE_PAGE_PIXELS else contextlib.nullcontext()
 
 # A page whose OCR mean confidence is below this is tried again after
 # orientation detection (upright pages rarely score this low).
@@ -324,8 +335,9 @@ def _ocr_pdf_page(
                     f"page {number} is {width_pt / 72:.0f}x{height_pt / 72:.0f} inches, too large "
                     "to render for OCR"
                 )
-        image = render_pdf_page(path, index, dpi)
-        return _ocr_image(number, image, engine, settings)
+        with large_page_slot(int(width_pt * height_pt * (dpi / 72) ** 2)):
+            image = render_pdf_page(path, index, dpi)
+            return _ocr_image(number, image, engine, settings)
     except DenialsError as exc:
         return _page_error(number, exc)
 
@@ -388,32 +400,32 @@ def _read_image(
                 "(DENIALS_MAX_PAGES): split it into separate documents"
             )
         for index in range(n_frames):
-            number = index + 1
-            try:
-                img.seek(index)
-                if img.width * img.height > settings.max_image_pixels:
-                    raise ImageTooLarge(
-                        f"page {number} is {img.width}x{img.height} pixels, over the "
-                        f"{settings.max_image_pixels:,}-pixel limit: re-scan at 300 dpi"
-                    )
-                frame = prepare_image(img, settings.max_image_pixels)
-            except DenialsError as exc:
-                yield _page_error(number, exc)
-                continue
-            except (OSError, SyntaxError, ValueError, EOFError) as exc:
-                yield _page_error(number, CorruptDocument(
-                    f"page {number} of the image is damaged and cannot be decoded "
-                    f"({type(exc).__name__})"
-                ))
-                continue
+            yield _image_page(img, index, engine, settings)
+
+
+def _image_page(img, index: int, engine: OcrEngine | None, settings: Settings) -> Page:  # type: ignore[no-untyped-def]
+    """Decode, prepare and OCR one frame; any problem becomes a page error."""
+    number = index + 1
+    try:
+        img.seek(index)
+        if img.width * img.height > settings.max_image_pixels:
+            raise ImageTooLarge(
+                f"page {number} is {img.width}x{img.height} pixels, over the "
+                f"{settings.max_image_pixels:,}-pixel limit: re-scan at 300 dpi"
+            )
+        with large_page_slot(img.width * img.height):
+            frame = prepare_image(img, settings.max_image_pixels)
             if engine is None:
-                yield _page_error(number, OcrUnavailable(
-                    "this document is an image and needs OCR, but no OCR engine is set up"))
-                continue
-            try:
-                yield _ocr_image(number, frame, engine, settings)
-            except DenialsError as exc:
-                yield _page_error(number, exc)
+                raise OcrUnavailable(
+                    "this document is an image and needs OCR, but no OCR engine is set up")
+            return _ocr_image(number, frame, engine, settings)
+    except DenialsError as exc:
+        return _page_error(number, exc)
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        return _page_error(number, CorruptDocument(
+            f"page {number} of the image is damaged and cannot be decoded "
+            f"({type(exc).__name__})"
+        ))
 
 
 def prepare_image(img, max_pixels: int | None = None):  # type: ignore[no-untyped-def]
