@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup tesseract test-services run test lint schema clean
+.PHONY: setup tesseract test-services run test lint schema bench clean
 
 setup: tesseract $(STAMP)
 
@@ -32,6 +32,12 @@ lint: setup
 
 schema: setup
 	$(VENV)/bin/denials schema --out pipeline/schema/result.schema.json
+
+# benchmarks (figures: bench/results.json, docs/performance.md); about 10 minutes
+bench: setup
+	$(VENV)/bin/python bench/bench_show.py
+	$(VENV)/bin/python bench/bench_text_pdfs.py
+	$(VENV)/bin/python bench/bench_scans.py
 
 clean:
 	rm -rf out .pytest_cache

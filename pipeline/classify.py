@@ -851,7 +851,9 @@ class ModelClassifier:
                 coef = np.vstack([-coef[0], coef[0]])
             allowed: set[int] = set()
             for row in coef:
-                order = np.argsort(-row)[:300]
+                # the 300 strongest weights of the class (a set: their order is not used);
+                # argpartition, not a full argsort over ~280,000 columns: 0.7 s -> 0.05 s
+                order = np.argpartition(-row, 299)[:300] if row.size > 300 else range(row.size)
                 for j in order:
                     n = names[j]
                     if n.startswith(("reason_word__", "codes__")) and row[j] > 0:
@@ -890,7 +892,9 @@ class ModelClassifier:
 
     def classify(self, text: str, extraction: Extraction) -> Classification:
         X = feature_matrix([(text, extraction)])
-        proba = np.asarray(self.pipeline.predict_proba(X))[0]
+        # features once, for the probabilities and the explanation (was computed twice)
+        Xt = self.pipeline.named_steps["features"].transform(X)
+        proba = np.asarray(self.pipeline.named_steps["clf"].predict_proba(Xt))[0]
         order = np.argsort(-proba, kind="stable")
         top_i = int(order[0])
         top = self._classes[top_i]
@@ -916,7 +920,6 @@ class ModelClassifier:
         evidence = [f"code {e.label}: {e.category.value}" for e in ev_codes
                     if e.category is top][:2]
         try:
-            Xt = self.pipeline.named_steps["features"].transform(X)
             evidence += self._top_features(Xt[0], top_i, k=MAX_EVIDENCE - len(evidence))
         except Exception:  # explanation must never break classification
             logger.exception("could not explain the model decision")
@@ -934,6 +937,19 @@ class ModelClassifier:
         )
 
 
+def _plain_vocabularies(pipeline: Any) -> None:
+    """Vocabulary indices as Python ints, not numpy.int64 (same model, same predictions).
+
+    skops writes every numpy scalar as its own array file in the ZIP: ~14,000 of them
+    made loading take about 1 s; plain ints are JSON numbers (load about 0.3 s).
+    """
+    features = getattr(pipeline, "named_steps", {}).get("features")
+    for _name, trans, _cols in getattr(features, "transformers_", []):
+        vocab = getattr(trans, "vocabulary_", None)
+        if isinstance(vocab, dict):
+            trans.vocabulary_ = {k: int(v) for k, v in vocab.items()}
+
+
 def save_model(pipeline: Any, path: Path, metadata: dict[str, Any]) -> dict[str, Any]:
     """Write ``path`` (skops, ZIP_DEFLATED) and its metadata JSON beside it."""
     import zipfile
@@ -941,6 +957,7 @@ def save_model(pipeline: Any, path: Path, metadata: dict[str, Any]) -> dict[str,
     import skops.io as sio
 
     path.parent.mkdir(parents=True, exist_ok=True)
+    _plain_vocabularies(pipeline)
     sio.dump(pipeline, path, compression=zipfile.ZIP_DEFLATED)
     meta = dict(metadata)
     meta["model_file"] = path.name

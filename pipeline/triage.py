@@ -13,6 +13,7 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .datamodel import (
@@ -68,6 +69,21 @@ class Triager:
 
     def triage(self, path: Path | str, *, raise_retryable: bool = False) -> Result:
         return triage_document(path, self, raise_retryable=raise_retryable)
+
+
+@lru_cache(maxsize=4)
+def _cached_triager(settings_json: str) -> Triager:
+    return Triager(settings=Settings.model_validate_json(settings_json))
+
+
+def triage_record(path: str, settings_json: str) -> dict:
+    """One document's record as JSON-ready dict, with one Triager per process and settings.
+
+    The unit of work a worker process runs (see ``flows/triage.py``): the OCR probe
+    and the model load happen once per process. Retryable errors are raised.
+    """
+    result = _cached_triager(settings_json).triage(path, raise_retryable=True)
+    return result.model_dump(mode="json")
 
 
 def triage_document(
