@@ -189,13 +189,14 @@ class DeadlineRules(_Strict):
 def load_deadline_rules(path: Path | str | None = None) -> DeadlineRules:
     """Load and validate deadline rules (the packaged file by default, cached)."""
     if path is None:
-        return _default_rules()
+        return load_packaged(DEFAULT_RULES_PATH, DeadlineRules)
     return load_yaml_model(path, DeadlineRules)
 
 
-@lru_cache(maxsize=1)
-def _default_rules() -> DeadlineRules:
-    return load_yaml_model(DEFAULT_RULES_PATH, DeadlineRules)
+@lru_cache(maxsize=8)
+def load_packaged(path: Path, model: type[M]) -> M:
+    """A rule file shipped with the package, read and validated once per process."""
+    return load_yaml_model(path, model)
 
 
 # --------------------------------------------------------------------------- date arithmetic

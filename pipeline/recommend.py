@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -30,6 +29,7 @@ from pipeline.deadlines import (
     appeal_deadline,
     earliest_service_date,
     load_deadline_rules,
+    load_packaged,
     load_yaml_model,
     normalise_carcs,
     normalise_plan_type,
@@ -263,13 +263,8 @@ class Playbooks(_Strict):
 def load_playbooks(path: Path | str | None = None) -> Playbooks:
     """Load and validate playbooks (the packaged file by default, cached)."""
     if path is None:
-        return _default_playbooks()
+        return load_packaged(DEFAULT_PLAYBOOKS_PATH, Playbooks)
     return load_yaml_model(path, Playbooks)
-
-
-@lru_cache(maxsize=1)
-def _default_playbooks() -> Playbooks:
-    return load_yaml_model(DEFAULT_PLAYBOOKS_PATH, Playbooks)
 
 
 # --------------------------------------------------------------------------- output
