@@ -9,6 +9,7 @@ run flows, so `denials show` starts fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -152,9 +153,24 @@ def _print_summary(out: Path) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """One document, interactively: start-up time is most of it (docs/performance.md).
+
+    The cyclic garbage collector is paused for the command: importing scikit-learn
+    and skops allocates hundreds of thousands of objects and the collector's passes
+    over them cost about 0.2 s; one document leaves little garbage. The classifier
+    loads in a background thread while the document is read and its fields extracted.
+    """
+    import gc
+
     from .triage import Triager
 
-    result = Triager(settings=_settings(args)).triage(args.file)
+    gc.disable()
+    try:
+        triager = Triager(settings=_settings(args))
+        triager.preload_classifier()
+        result = triager.triage(args.file)
+    finally:
+        gc.enable()
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
@@ -343,14 +359,33 @@ def _date(text: str):  # type: ignore[no-untyped-def]
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
+# commands with their own argument parser: everything after the command name is theirs
+_PASSTHROUGH = ("train", "corpus")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """Parse the command line; `train` and `corpus` get their arguments untouched.
+
+    (argparse's REMAINDER cannot start with an option, so `denials corpus --out D`
+    would be refused if the sub-command's arguments went through this parser.)
+    """
+    parser = build_parser()
+    cmd = next((i for i, a in enumerate(argv) if not a.startswith("-")), None)
+    if cmd is not None and argv[cmd] in _PASSTHROUGH:
+        args = parser.parse_args(argv[: cmd + 1])
+        args.rest = argv[cmd + 1:]
+        return args
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(list(sys.argv[1:] if argv is None else argv))
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -363,6 +398,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             raise
         return 1
+    if argv is None and args.command in _FAST_EXIT:
+        _exit_now(code)
+    return code
+
+
+#: Commands that leave nothing to clean up: as a process of their own (the console
+#: script) they exit without tearing down the interpreter, which takes about 0.3 s
+#: once scikit-learn is loaded (measured; docs/performance.md).
+_FAST_EXIT = frozenset({"show"})
+
+
+def _exit_now(code: int) -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # e.g. a closed pipe
+            stream.flush()
+    logging.shutdown()
+    os._exit(code)
 
 
 if __name__ == "__main__":
