@@ -155,22 +155,22 @@ def _print_summary(out: Path) -> None:
 def cmd_show(args: argparse.Namespace) -> int:
     """One document, interactively: start-up time is most of it (docs/performance.md).
 
-    The cyclic garbage collector is paused for the command: importing scikit-learn
-    and skops allocates hundreds of thousands of objects and the collector's passes
-    over them cost about 0.2 s; one document leaves little garbage. The classifier
-    loads in a background thread while the document is read and its fields extracted.
+    The cyclic garbage collector runs less often during the command: importing
+    scikit-learn and skops allocates hundreds of thousands of objects, and the
+    default thresholds made the collector pass over them for 0.2 to 0.3 s. (It still
+    runs, so a long document's memory stays bounded. Loading the model in a
+    background thread while the document is read gained nothing: both hold the GIL.)
     """
     import gc
 
     from .triage import Triager
 
-    gc.disable()
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 20, 100)
     try:
-        triager = Triager(settings=_settings(args))
-        triager.preload_classifier()
-        result = triager.triage(args.file)
+        result = Triager(settings=_settings(args)).triage(args.file)
     finally:
-        gc.enable()
+        gc.set_threshold(*thresholds)
     if args.json:
         print(result.model_dump_json(indent=2))
     else:
@@ -236,7 +236,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     bar = Progress(len(truth))
     try:
         scored = run_corpus(args.corpus, truth, triager, workers=settings.workers,
-                            progress=bar.advance)
+                            progress=bar.advance, read_cache=args.read_cache)
     finally:
         bar.close()
     rep = report(scored, held_out_sets(triager.get_classifier()))
@@ -319,6 +319,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", type=Path, help="also write the figures as JSON here")
     e.add_argument("--workers", type=int, help="documents processed at once (default: cores)")
     e.add_argument("--limit", type=int, help="only the first N documents")
+    e.add_argument("--read-cache", type=Path, metavar="DIR",
+                   help="keep documents as read (OCR) here and reuse them while the reader "
+                        "code is unchanged: re-scoring then skips OCR (holds document text)")
     e.set_defaults(func=cmd_eval)
 
     tr = sub.add_parser("train", help="retrain the classifier on a corpus (CORPUS_DIR OUT_DIR "

@@ -58,20 +58,31 @@ def load_truth(corpus_dir: Path) -> list[dict[str, Any]]:
 
 def run_corpus(
     corpus_dir: Path, truth: Sequence[dict[str, Any]], triager: Any, workers: int = 1,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[], None] | None = None, read_cache: Path | None = None,
 ) -> list[Scored]:
-    """Triage every document of the corpus; baseline-classify the same text."""
+    """Triage every document of the corpus; baseline-classify the same text.
+
+    With ``read_cache``, documents already read by the same reader code are taken
+    from that cache (:mod:`pipeline.readcache`): re-scoring after a change to
+    extraction or the classifier does not OCR again.
+    """
     from .classify import RuleClassifier
     from .extract import extract
     from .read import read_document
     from .triage import analyse, failed_result
 
     baseline = RuleClassifier()
+    if read_cache is not None:
+        from .readcache import ReadCache
+
+        read = ReadCache(read_cache).read
+    else:
+        read = read_document
 
     def one(rec: dict[str, Any]) -> Scored:
         path = corpus_dir / rec["file"]
         try:
-            doc = read_document(path, triager.ocr_engine(), triager.settings, source=str(path))
+            doc = read(path, triager.ocr_engine(), triager.settings, source=str(path))
             result = analyse(doc, triager)
             base = baseline.classify(doc.text, extract(doc.text)).category
         except Exception as exc:  # the same outcome `denials triage` records

@@ -86,14 +86,48 @@ def read_ground_truth(corpus_dir: Path) -> list[dict[str, Any]]:
     return records
 
 
-def read_text(path: Path) -> str:
-    """Text of a corpus document: plain text directly, anything else via pipeline.read."""
-    if path.suffix.lower() in {".txt", ".text"}:
-        return path.read_text(encoding="utf-8", errors="replace")
-    from pipeline.read import read_document
-    from pipeline.settings import Settings
+class CorpusReader:
+    """Text of corpus documents, read exactly as `denials triage` reads them.
 
-    return read_document(path, None, Settings()).text
+    Plain text directly; anything else through ``pipeline.read`` with OCR, in
+    ``workers`` threads (tesseract runs as a subprocess), through a
+    :class:`~pipeline.readcache.ReadCache` when ``cache_dir`` is given so a corpus
+    of scans is OCR'd once, not at every training run.
+    """
+
+    def __init__(self, cache_dir: Path | None = None, workers: int | None = None) -> None:
+        from pipeline.settings import Settings
+
+        self.settings = Settings()
+        self.workers = workers or self.settings.workers
+        self.cache = None
+        if cache_dir is not None:
+            from pipeline.readcache import ReadCache
+
+            self.cache = ReadCache(cache_dir)
+        self._engine: Any = None
+
+    def engine(self) -> Any:
+        if self._engine is None:
+            from pipeline.triage import Triager
+
+            self._engine = Triager(settings=self.settings).ocr_engine()
+        return self._engine
+
+    def text(self, path: Path) -> str:
+        if path.suffix.lower() in {".txt", ".text"}:
+            return path.read_text(encoding="utf-8", errors="replace")
+        if self.cache is not None:
+            return self.cache.read(path, self.engine(), self.settings).text
+        from pipeline.read import read_document
+
+        return read_document(path, self.engine(), self.settings).text
+
+    def texts(self, paths: Sequence[Path]) -> list[str]:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=max(1, self.workers)) as pool:
+            return list(pool.map(self.text, paths))
 
 
 def default_extractor() -> Callable[[str], Extraction]:
@@ -106,20 +140,24 @@ def default_extractor() -> Callable[[str], Extraction]:
 
 
 def load_docs(
-    corpus_dir: Path, records: Sequence[dict[str, Any]],
-    extractor: Callable[[str], Extraction],
+    roots: Sequence[Path], records: Sequence[dict[str, Any]],
+    extractor: Callable[[str], Extraction], reader: CorpusReader | None = None,
 ) -> list[Doc]:
-    docs = []
-    for rec in records:
-        text = read_text(corpus_dir / str(rec["file"]))
-        docs.append(Doc(rec, text, extractor(text)))
-    return docs
+    """Read and extract every record; ``record["corpus"]`` indexes ``roots``."""
+    reader = reader or CorpusReader()
+    texts = reader.texts([roots[int(r.get("corpus", 0))] / str(r["file"]) for r in records])
+    return [Doc(rec, text, extractor(text)) for rec, text in zip(records, texts, strict=True)]
+
+
+def _doc_id(rec: dict[str, Any]) -> str:
+    """Stable id of a record across corpora (no machine paths, so digests reproduce)."""
+    return f"{int(rec.get('corpus', 0))}/{rec['file']}"
 
 
 def data_digest(docs: Sequence[Doc]) -> str:
     h = hashlib.sha256()
     for d in docs:
-        h.update(str(d.record["file"]).encode())
+        h.update(_doc_id(d.record).encode())
         h.update(b"\0")
         h.update(hashlib.sha256(d.text.encode("utf-8")).digest())
         h.update(d.label.encode())
@@ -291,20 +329,37 @@ def _fit(docs: Sequence[Doc], seed: int, small: bool) -> Any:
     return pipe
 
 
+def read_corpora(roots: Sequence[Path]) -> list[dict[str, Any]]:
+    """Ground truth of one or more corpora; each record notes its corpus's index."""
+    records = [
+        {**rec, "corpus": i} for i, root in enumerate(roots) for rec in read_ground_truth(root)
+    ]
+    records.sort(key=_doc_id)
+    return records
+
+
 def train(
-    corpus_dir: str | Path, out_dir: str | Path, seed: int = 13, *,
+    corpus_dir: str | Path | Sequence[str | Path], out_dir: str | Path, seed: int = 13, *,
     extractor: Callable[[str], Extraction] | None = None, small: bool = False,
+    read_cache: str | Path | None = None, workers: int | None = None,
 ) -> dict[str, Any]:
-    """Fit on the non-held-out families, write model + metadata + card; return metadata."""
-    corpus_dir, out_dir = Path(corpus_dir), Path(out_dir)
+    """Fit on the non-held-out families, write model + metadata + card; return metadata.
+
+    ``corpus_dir`` may be several corpora (e.g. text documents and OCR'd scans): their
+    families and payers are split together, so a held-out family is held out in all.
+    """
+    roots = [Path(corpus_dir)] if isinstance(corpus_dir, str | Path) else [
+        Path(c) for c in corpus_dir]
+    out_dir = Path(out_dir)
     extractor = extractor or default_extractor()
-    records = read_ground_truth(corpus_dir)
+    reader = CorpusReader(Path(read_cache) if read_cache else None, workers)
+    records = read_corpora(roots)
     train_recs, test_recs = split_by_family(records, seed)
     if not train_recs or not test_recs:
         raise ValueError("the corpus has too few families/payers for a held-out split")
-    train_docs = load_docs(corpus_dir, train_recs, extractor)
-    test_docs = load_docs(corpus_dir, test_recs, extractor)
-    all_docs = sorted(train_docs + test_docs, key=lambda d: str(d.record["file"]))
+    train_docs = load_docs(roots, train_recs, extractor, reader)
+    test_docs = load_docs(roots, test_recs, extractor, reader)
+    all_docs = sorted(train_docs + test_docs, key=lambda d: _doc_id(d.record))
 
     # threshold on validation families inside the training set
     folds = _group_folds(train_docs, 4, seed + 1)
@@ -442,9 +497,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("corpus_dir", type=Path)
     ap.add_argument("out_dir", type=Path)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--also", type=Path, action="append", default=[], metavar="CORPUS_DIR",
+                    help="another corpus to train on with the first (e.g. scans and faxes)")
+    ap.add_argument("--read-cache", type=Path, metavar="DIR",
+                    help="keep documents as read (OCR) here and reuse them (pipeline.readcache)")
+    ap.add_argument("--workers", type=int, help="documents read at once (default: cores)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    meta = train(args.corpus_dir, args.out_dir, args.seed)
+    meta = train([args.corpus_dir, *args.also], args.out_dir, args.seed,
+                 read_cache=args.read_cache, workers=args.workers)
     s = meta["held_out_scores"]
     print(json.dumps({
         "model_macro_f1": s["model"]["macro_f1"],
