@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 import simple_icd_10_cm as icd
 from PIL import Image, ImageOps
 
-from pipeline.corpus import FORMS, generate_corpus, main, plan_corpus
+from pipeline.corpus import FORMS, generate_corpus, generate_document, main, plan_corpus
 from pipeline.corpus import catalog as C
 from pipeline.corpus.families import FAMILIES
+from pipeline.corpus.scenario import forcing, make_scenario
 from pipeline.datamodel import Category, DocumentType, Extraction
 
 CODE_KEYS = ("carc", "rarc", "group", "cpt", "hcpcs", "icd10", "ndc")
@@ -255,3 +257,87 @@ def test_ground_truth_file_matches_return(text_corpus):
     out, recs = text_corpus
     lines = (out / "ground_truth.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x) for x in lines] == recs
+
+
+# --------------------------------------------------------------------------- one chosen reason
+
+
+ON_REQUEST_DOCS = [
+    (reason.key, family, plan_type)
+    for reason in C.ON_REQUEST
+    for family, plan_type in (
+        [("remit_keyvalue", "medicare")]
+        if reason.key == "ce_dx_lcd"  # Medicare-only wording
+        else [
+            ("commercial_provider_letter", "commercial"),
+            ("remit_keyvalue", "medicare"),
+            ("member_eob_partial", "medicaid"),
+        ]
+    )
+]
+
+
+@pytest.mark.parametrize(("reason", "family", "plan_type"), ON_REQUEST_DOCS)
+def test_generate_document_prints_the_chosen_reason(tmp_path, reason, family, plan_type):
+    r = C.REASON_BY_KEY[reason]
+    rec = generate_document(tmp_path, family, reason=reason, plan_type=plan_type, form="text")
+    assert (rec["family"], rec["category"], rec["plan_type"]) == (family, r.category, plan_type)
+    assert (tmp_path / rec["file"]).is_file()
+    if family != "member_eob_partial":  # member EOBs do not always print the codes
+        assert rec["codes"]["carc"][0] == r.carc  # (remits may add a second denied line)
+        assert set(r.rarc) <= set(rec["codes"]["rarc"])
+    again = generate_document(
+        tmp_path / "again", family, reason=reason, plan_type=plan_type, form="text"
+    )
+    assert again == rec
+    assert (tmp_path / "again" / rec["file"]).read_bytes() == (tmp_path / rec["file"]).read_bytes()
+
+
+def test_medicare_only_reason_needs_a_medicare_payer(tmp_path):
+    with pytest.raises(ValueError, match="no reason"):
+        generate_document(tmp_path, "remit_keyvalue", reason="ce_dx_lcd", plan_type="commercial")
+
+
+def test_generate_document_with_a_predicate_and_a_pdf(tmp_path):
+    rec = generate_document(
+        tmp_path,
+        "remit_fixed_width",
+        "coding_error",
+        reason=lambda r: r.carc == "97",
+        seed="x",
+        form="text_pdf",
+    )
+    assert rec["codes"]["carc"][0] == "97"
+    assert (tmp_path / rec["file"]).read_bytes().startswith(b"%PDF")
+
+
+def test_generate_document_refuses_what_it_cannot_print(tmp_path):
+    with pytest.raises(ValueError, match="unknown reason"):
+        generate_document(tmp_path, "commercial_provider_letter", reason="no_such_reason")
+    with pytest.raises(ValueError, match="belongs to"):
+        generate_document(tmp_path, "commercial_provider_letter", "eligibility", reason="ce_npi")
+    with pytest.raises(ValueError, match="plan type"):  # the family has no Medicare payer
+        generate_document(
+            tmp_path, "commercial_member_letter_a", reason="ce_npi", plan_type="medicare"
+        )
+    with pytest.raises(ValueError, match="no reason"):  # a claim reason on a pharmacy notice
+        generate_document(tmp_path, "pbm_coverage_denial", reason="md_records")
+    with pytest.raises(ValueError, match="category"):
+        generate_document(tmp_path, "commercial_provider_letter", reason=lambda r: True)
+    assert not list(tmp_path.iterdir())
+
+
+def test_on_request_reasons_are_never_drawn_at_random():
+    """Reasons added for the playbook tests must not change the corpora of existing seeds."""
+    on_request = {r.key for r in C.ON_REQUEST}
+    assert on_request and all(not r.sampled for r in C.ON_REQUEST)
+    assert all(r.sampled for r in C.REASONS if r.key not in on_request)
+    for cat in {r.category for r in C.ON_REQUEST} - {"not_a_denial"}:
+        for i in range(150):
+            sc = make_scenario(random.Random(f"od:{cat}:{i}"), cat, "med", ("commercial",))
+            assert sc.reason is not None and sc.reason.key not in on_request
+    sc = make_scenario(random.Random(1), "not_a_denial", "med", ("commercial",))
+    assert sc.reason is None
+    with forcing("pend_review"):
+        sc = make_scenario(random.Random(1), "not_a_denial", "med", ("commercial",))
+    assert sc.reason is not None and sc.reason.key == "pend_review"

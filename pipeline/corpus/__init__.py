@@ -21,6 +21,12 @@ Conventions of the ground truth
 Same seed => byte-identical files and identical ground truth. Rendering lives
 in :mod:`pipeline.corpus.render`; wording and layout in
 :mod:`pipeline.corpus.families`.
+
+``generate_document(out_dir, family, reason="md_records", form="text_pdf")`` writes
+one document for a chosen denial reason (a key of ``catalog.REASON_BY_KEY``, or a
+predicate on :class:`~pipeline.corpus.catalog.Reason` with an explicit category) and
+optionally a chosen plan type; the tests of the next-step playbooks use it to get a
+real document for each code refinement.
 """
 
 from __future__ import annotations
@@ -31,15 +37,16 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from .catalog import CATEGORIES
+from .catalog import CATEGORIES, REASON_BY_KEY, Reason
 from .doc import to_text
 from .families import FAMILIES, FAMILY_BY_ID
+from .scenario import forcing
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +60,16 @@ EXT = {
     "text": ".txt",
 }
 
-__all__ = ["CATEGORIES", "FAMILIES", "FORMS", "generate_corpus", "main", "plan_corpus"]
+__all__ = [
+    "CATEGORIES",
+    "FAMILIES",
+    "FORMS",
+    "forcing",
+    "generate_corpus",
+    "generate_document",
+    "main",
+    "plan_corpus",
+]
 
 
 def plan_corpus(
@@ -100,7 +116,7 @@ def _fax_header(rec: dict, rng: random.Random) -> str:
     )
 
 
-def _make_one(args: tuple[int, int, str, str, str, str]) -> tuple[dict, bytes]:
+def _make_one(args: tuple[int, int | str, str, str, str, str]) -> tuple[dict, bytes]:
     """Build and render document ``i``; returns (ground-truth record, file bytes)."""
     from . import render
 
@@ -198,6 +214,48 @@ def generate_corpus(
         dict(Counter(r["form"] for r in records)),
     )
     return records
+
+
+def generate_document(
+    out_dir: Path,
+    family: str,
+    category: str | None = None,
+    *,
+    reason: str | Callable[[Reason], bool] | None = None,
+    plan_type: str | tuple[str, ...] | None = None,
+    seed: int | str = 0,
+    form: str = "text_pdf",
+    name: str | None = None,
+) -> dict:
+    """Write one document of ``family`` into ``out_dir``; return its ground-truth record.
+
+    ``reason``: a reason key (``"ce_bundled"``; the category is then the reason's) or a
+    predicate on reasons (``lambda r: r.carc == "16"``; give ``category`` too).
+    ``plan_type``: restrict the payer to this plan type (or tuple of types). A
+    combination the family cannot produce raises ``ValueError``. The record has the
+    same fields as a line of ``ground_truth.jsonl``; ``record["file"]`` is the file name.
+    """
+    if family not in FAMILY_BY_ID:
+        raise ValueError(f"unknown family {family!r}; choose from {sorted(FAMILY_BY_ID)}")
+    if form not in FORMS:
+        raise ValueError(f"unknown form {form!r}; choose from {FORMS}")
+    if isinstance(reason, str):
+        if reason not in REASON_BY_KEY:
+            raise ValueError(f"unknown reason {reason!r}")
+        own = REASON_BY_KEY[reason].category
+        if category not in (None, own):
+            raise ValueError(f"reason {reason!r} belongs to {own!r}, not {category!r}")
+        category = own
+    if category not in CATEGORIES:
+        raise ValueError(f"a category is needed (one of {CATEGORIES}), got {category!r}")
+    label = reason if isinstance(reason, str) else category
+    name = name or f"{family}_{label}_{seed}{EXT[form]}"
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with forcing(reason, plan_type):
+        rec, data = _make_one((0, seed, family, category, form, name))
+    (out_dir / rec["file"]).write_bytes(data)
+    return rec
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -965,6 +965,9 @@ class Reason:
     svc_tags: frozenset[str] = frozenset()  # empty = any procedure/therapy
     companion: str | None = None  # code of a paid line that accompanies the denied one
     secondary: tuple[str, ...] = ()
+    # False: never drawn at random, only when asked for (``scenario.forcing``); keeps the
+    # documents of existing seeds unchanged when a reason is added for tests.
+    sampled: bool = True
 
 
 def _r(
@@ -980,6 +983,7 @@ def _r(
     svc="",
     companion=None,
     secondary=(),
+    sampled=True,
 ):
     return Reason(
         key,
@@ -994,6 +998,7 @@ def _r(
         frozenset(svc.split()),
         companion,
         tuple(secondary),
+        sampled,
     )
 
 
@@ -1970,3 +1975,148 @@ GUIDELINES = [
     "Neuromodulation Devices NMD-3",
     "Outpatient Rehabilitation Services ORS-18",
 ]
+
+
+# On-request reasons: code combinations the next-step playbooks refine on, generated only
+# when asked for by key (``pipeline.corpus.generate_document(..., reason=KEY)``). They are
+# not drawn at random, so the corpora of existing seeds stay byte-identical.
+ON_REQUEST: list[Reason] = [
+    _r(
+        "md_info_missing",
+        "missing_documentation",
+        "16",
+        "CO",
+        "N706",
+        "med",
+        [
+            "We could not finish processing this claim because the records we need from your "
+            "provider did not arrive. Your provider can send them to us.",
+            "Your provider's notes for {service} are needed before we can decide this claim. "
+            "We have not received them.",
+        ],
+        [
+            "Claim lacks information needed for adjudication: documentation supporting the "
+            "billed service was not received.",
+            "Supporting documentation for procedure {code} was not received; resubmit it with "
+            "a copy of this notice.",
+        ],
+        "Claim lacks information; documentation not received",
+        svc="proc imaging therapy",
+        sampled=False,
+    ),
+    _r(
+        "ce_unprocessable",
+        "coding_error",
+        "16",
+        "CO",
+        "MA130 M51",
+        "med",
+        [
+            "Your provider's claim was missing required information, so we could not process "
+            "it. Your provider needs to send a new, complete claim. This is not a decision you "
+            "can appeal.",
+        ],
+        [
+            "Claim unprocessable: procedure code missing or invalid on the claim. No appeal "
+            "rights are afforded; submit a new claim with complete and correct information.",
+            "Incomplete claim returned as unprocessable (procedure code invalid). Send a new "
+            "claim; this action cannot be appealed.",
+        ],
+        "Unprocessable claim; submit a new claim",
+        svc="proc therapy",
+        sampled=False,
+    ),
+    _r(
+        "ce_dx_lcd",
+        "coding_error",
+        "11",
+        "CO",
+        "N115",
+        "med",
+        [
+            "The diagnosis on the claim is not one the Medicare coverage policy for {service} "
+            "lists as covered.",
+        ],
+        [
+            "Diagnosis {dx} is not a covered indication for {code} under the Local Coverage "
+            "Determination.",
+            "Diagnosis inconsistent with the procedure per the applicable Local Coverage "
+            "Determination.",
+        ],
+        "Diagnosis inconsistent with the procedure under the local coverage policy",
+        svc="esi facet rfa",
+        sampled=False,
+    ),
+    _r(
+        "oon_nsa",
+        "out_of_network",
+        "242",
+        "CO",
+        "N859",
+        "med",
+        [
+            "The provider who treated you is outside your plan's network but worked at an "
+            "in-network facility. Federal surprise billing protections apply: you owe only your "
+            "in-network share, and the provider may not bill you for the rest.",
+        ],
+        [
+            "Non-participating provider at a participating facility: processed under the federal "
+            "No Surprises Act. The adjusted amount may not be billed to the patient; payment may "
+            "be disputed through open negotiation.",
+        ],
+        "Out-of-network service processed under the No Surprises Act",
+        svc="proc imaging",
+        sampled=False,
+    ),
+    _r(
+        "mn_upheld",
+        "medical_necessity",
+        "193",
+        "CO",
+        "N10",
+        "med",
+        [
+            "We reviewed your appeal and are keeping our original decision: the records do not "
+            "show that {service} was medically necessary for you.",
+        ],
+        [
+            "Reconsideration completed: the original determination is upheld. The records "
+            "submitted do not establish medical necessity for {code} under {guideline}.",
+            "Original denial maintained on review; medical necessity for {code} not supported "
+            "by the documentation received.",
+        ],
+        "Original decision maintained on review",
+        svc="proc imaging",
+        sampled=False,
+    ),
+    _r(
+        "pend_review",
+        "not_a_denial",
+        "133",
+        "OA",
+        "",
+        "med",
+        [
+            "This claim is still being reviewed. We have not made a payment decision yet, and "
+            "you do not need to do anything now.",
+        ],
+        [
+            "Service line pended for further review; no payment determination has been made. "
+            "Do not resubmit.",
+        ],
+        "Pending further review; not a final decision",
+        sampled=False,
+    ),
+]
+REASONS += ON_REQUEST
+for _reason in ON_REQUEST:
+    REASONS_BY_CAT.setdefault(_reason.category, []).append(_reason)
+RARC_LEGEND.update(
+    {
+        "MA130": "Claim unprocessable; no appeal rights; submit a new claim",
+        "M51": "Procedure code missing or invalid",
+        "N859": "Processed under the federal No Surprises Act; payment may be disputed",
+    }
+)
+
+REASON_BY_KEY: dict[str, Reason] = {r.key: r for r in REASONS}

@@ -7,11 +7,61 @@ A :class:`Scenario` holds the facts one document is about. Templates print
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import catalog as C
 from .doc import fmt_date
+
+# ---------------------------------------------------------------- forcing a reason / plan type
+
+
+@dataclass(frozen=True)
+class Forced:
+    """What :func:`forcing` asks of the next scenarios (None = no constraint)."""
+
+    reason: Callable[[C.Reason], bool] | None = None
+    plan_types: tuple[str, ...] | None = None
+
+
+_FORCED: ContextVar[Forced | None] = ContextVar("corpus_forced", default=None)
+_NOTHING_FORCED = Forced()
+
+
+def _forced() -> Forced:
+    return _FORCED.get() or _NOTHING_FORCED
+
+
+@contextmanager
+def forcing(
+    reason: str | Callable[[C.Reason], bool] | None = None,
+    plan_type: str | tuple[str, ...] | None = None,
+) -> Iterator[None]:
+    """Make every :func:`make_scenario` in the block use this reason and/or plan type.
+
+    ``reason`` is a :class:`~pipeline.corpus.catalog.Reason` key (``"md_records"``) or a
+    predicate on reasons (``lambda r: "MA130" in r.rarc``); ``plan_type`` a payer plan
+    type (``"medicaid"``) or a tuple of them. The family's own restrictions (kind,
+    reason filter, payer types) still apply: a combination the family cannot print
+    raises ``ValueError`` instead of silently choosing something else. Outside the block
+    generation is unchanged (same seed, same document).
+    """
+    if isinstance(reason, str):
+        if reason not in C.REASON_BY_KEY:
+            raise ValueError(f"unknown reason {reason!r}")
+        key = reason
+        pred: Callable[[C.Reason], bool] | None = lambda r: r.key == key  # noqa: E731
+    else:
+        pred = reason
+    types = (plan_type,) if isinstance(plan_type, str) else plan_type
+    token = _FORCED.set(Forced(pred, types))
+    try:
+        yield
+    finally:
+        _FORCED.reset(token)
 
 
 @dataclass
@@ -184,6 +234,11 @@ def claim_number(rng: random.Random, d: date) -> str:
 
 
 def pick_payer(rng: random.Random, types: tuple[str, ...]) -> C.Payer:
+    forced = _forced().plan_types
+    if forced is not None:
+        types = tuple(t for t in types if t in forced)
+        if not types:
+            raise ValueError(f"plan type(s) {forced} not offered here")
     return rng.choice([p for p in C.PAYERS if p.plan_type in types])
 
 
@@ -276,7 +331,7 @@ class Scenario:
         return out
 
 
-MEDICARE_ONLY = {"nc_statutory", "mn_lcd"}
+MEDICARE_ONLY = {"nc_statutory", "mn_lcd", "ce_dx_lcd"}
 FREE_TAGS = {"proc", "therapy", "imaging", "dme", "em"}
 
 
@@ -364,16 +419,20 @@ def make_scenario(
     payer = pick_payer(rng, payer_types)
     pt = payer.plan_type
     reason = None
-    if category != "not_a_denial":
+    forced = _forced().reason
+    if category != "not_a_denial" or forced is not None:  # non-denials: on request only
         pool = [
             r
-            for r in C.REASONS_BY_CAT[category]
+            for r in C.REASONS_BY_CAT.get(category, [])
             if (r.kind == kind if kind != "pre" else r.key in C.PRE_OK)
+            and (r.sampled or forced is not None)
         ]
         if pt not in ("medicare", "medicare_advantage"):
             pool = [r for r in pool if r.key not in MEDICARE_ONLY] or pool
         if reason_filter:
             pool = [r for r in pool if reason_filter(r)] or pool
+        if forced is not None:
+            pool = [r for r in pool if forced(r)]
         if not pool:
             raise ValueError(f"no reason for {category}/{kind}")
         reason = rng.choice(pool)
@@ -569,7 +628,11 @@ def make_scenario(
             if c != category
         ]
         cat2 = rng.choice(cats)
-        pool = [r for r in C.REASONS_BY_CAT[cat2] if r.kind == "med" and not r.companion]
+        pool = [
+            r
+            for r in C.REASONS_BY_CAT[cat2]
+            if r.kind == "med" and not r.companion and r.sampled
+        ]
         r2 = rng.choice(pool)
         s2 = _pick_service(rng, r2, pt)
         claim = sc.claims[0]
