@@ -770,6 +770,30 @@ TRUSTED_TYPES: tuple[str, ...] = (
 )
 
 
+def skops_io() -> Any:
+    """``skops.io``, imported so that it trusts only what :data:`TRUSTED_TYPES` names.
+
+    On import, skops lists every scikit-learn estimator (``all_estimators`` walks
+    and imports the whole of scikit-learn, most of a second) and trusts them all by
+    default, beside the caller's list. Our list is explicit, so that default is
+    neither wanted nor paid for: the listing is replaced by an empty one while
+    skops.io is first imported. Loading then trusts only our types and skops'
+    primitives (skops is pinned; tests/test_classify.py checks the strictness).
+    """
+    import sys
+
+    if "skops.io" not in sys.modules:
+        import sklearn.utils
+
+        listing = sklearn.utils.all_estimators
+        sklearn.utils.all_estimators = lambda *a, **k: []
+        try:
+            import skops.io  # noqa: F401
+        finally:
+            sklearn.utils.all_estimators = listing
+    return sys.modules["skops.io"]
+
+
 def sha256_path(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -954,7 +978,7 @@ def save_model(pipeline: Any, path: Path, metadata: dict[str, Any]) -> dict[str,
     """Write ``path`` (skops, ZIP_DEFLATED) and its metadata JSON beside it."""
     import zipfile
 
-    import skops.io as sio
+    sio = skops_io()
 
     path.parent.mkdir(parents=True, exist_ok=True)
     _plain_vocabularies(pipeline)
@@ -977,7 +1001,7 @@ def load_classifier(path: str | Path) -> ModelClassifier:
     is ours. Raises a :class:`~pipeline.errors.ModelError` subclass with a clear message.
     """
     import sklearn
-    import skops.io as sio
+    sio = skops_io()
 
     p = Path(path)
     mp = metadata_path(p)

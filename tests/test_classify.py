@@ -347,3 +347,28 @@ def test_missing_metadata_is_refused(trained: tuple[Path, dict[str, Any], Path],
     metadata_path(p).unlink()
     with pytest.raises(ModelLoadError, match="metadata"):
         load_classifier(p)
+
+
+def test_only_listed_types_are_trusted_not_every_sklearn_estimator(tmp_path: Path) -> None:
+    # skops trusts every scikit-learn estimator by default; pipeline.classify imports it
+    # so that only TRUSTED_TYPES are (and the import skips walking all of scikit-learn).
+    # A fresh interpreter, so that nothing imported skops.io before classify did.
+    import subprocess
+    import sys
+
+    script = f"""
+import sys
+from sklearn.naive_bayes import ComplementNB
+from pipeline.classify import UntrustedModelError, load_classifier, save_model
+model = ComplementNB().fit([[0.0, 1.0], [1.0, 0.0]], ["eligibility", "timely_filing"])
+path = {str(tmp_path / "denial_classifier.skops")!r}
+save_model(model, __import__("pathlib").Path(path), {{"threshold": 0.5}})
+try:
+    load_classifier(path)
+except UntrustedModelError as exc:
+    sys.exit(0 if "ComplementNB" in str(exc) else 3)
+sys.exit(2)
+"""
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
