@@ -402,6 +402,9 @@ def train(
     path = out_dir / MODEL_FILENAME
     meta = save_model(pipe, path, meta)
     (out_dir / "denial_classifier.md").write_text(model_card(meta), encoding="utf-8")
+    (out_dir / CONFUSION_SVG).write_text(
+        confusion_svg(meta["confusion"]["labels"], meta["confusion"]["matrix"]),
+        encoding="utf-8")
     logger.info(
         "held-out macro-F1 model=%.4f baseline=%.4f (n=%d)",
         model_scores["macro_f1"], base_scores["macro_f1"], len(test_docs),
@@ -479,6 +482,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "### Confusion matrix (rows = truth, columns = model)",
         "",
+        f"![Held-out confusion matrix]({CONFUSION_SVG})",
+        "",
         "| truth \\ predicted | " + " | ".join(short) + " |",
         "|---" * (len(labels) + 1) + "|",
     ]
@@ -486,6 +491,51 @@ def model_card(meta: dict[str, Any]) -> str:
         lines.append(f"| {lab} | " + " | ".join(str(x) for x in row) + " |")
     lines.append("")
     return "\n".join(lines)
+
+
+CONFUSION_SVG = "denial_classifier_confusion.svg"
+
+
+def confusion_svg(labels: Sequence[str], matrix: Sequence[Sequence[int]]) -> str:
+    """The confusion matrix as a self-contained SVG heat map (rows truth, columns model).
+
+    Each row is shaded by its share of the row (recall on the diagonal), so a small
+    category's errors show as clearly as a large one's; every cell prints its count.
+    """
+    from html import escape
+
+    cell, left, top = 34, 210, 200
+    n = len(labels)
+    w, h = left + cell * n + 10, top + cell * n + 30
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" font-family="sans-serif" font-size="11">',
+        '<rect width="100%" height="100%" fill="white"/>',
+        f'<text x="{left}" y="14" font-size="13">Held-out confusion matrix '
+        "(rows: truth, columns: model)</text>",
+    ]
+    for j, lab in enumerate(labels):
+        x = left + j * cell + cell / 2
+        out.append(f'<text transform="translate({x + 4},{top - 6}) rotate(-60)">'
+                   f"{escape(lab)}</text>")
+    for i, (lab, row) in enumerate(zip(labels, matrix, strict=True)):
+        y = top + i * cell
+        total = sum(row) or 1
+        out.append(f'<text x="{left - 6}" y="{y + cell / 2 + 4}" text-anchor="end">'
+                   f"{escape(lab)}</text>")
+        for j, count in enumerate(row):
+            share = count / total
+            colour = (f"rgb({int(255 - 200 * share)},{int(255 - 120 * share)},255)" if i == j
+                      else f"rgb(255,{int(255 - 180 * share)},{int(255 - 180 * share)})")
+            x = left + j * cell
+            out.append(f'<rect x="{x}" y="{y}" width="{cell - 1}" height="{cell - 1}" '
+                       f'fill="{colour}"><title>{escape(lab)} as {escape(labels[j])}: '
+                       f"{count}</title></rect>")
+            if count:
+                out.append(f'<text x="{x + cell / 2}" y="{y + cell / 2 + 4}" '
+                           f'text-anchor="middle">{count}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
 
 
 def _fmt(x: float | None) -> str:

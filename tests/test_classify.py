@@ -262,6 +262,18 @@ def test_training_writes_artifacts(trained: tuple[Path, dict[str, Any], Path]) -
     assert meta_disk["held_out_families"] or meta_disk["held_out_payers"]
     card = (path.parent / "denial_classifier.md").read_text()
     assert "Intended use" in card and "Confusion matrix" in card
+    # the confusion matrix as a picture, linked from the card, with the matrix's counts
+    import xml.etree.ElementTree as ET
+
+    assert "](denial_classifier_confusion.svg)" in card
+    svg = ET.parse(path.parent / "denial_classifier_confusion.svg").getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    labels, matrix = meta_disk["confusion"]["labels"], meta_disk["confusion"]["matrix"]
+    cells = [t.text for t in svg.iter(f"{ns}title")]
+    assert len(cells) == len(labels) ** 2
+    assert cells[0] == f"{labels[0]} as {labels[0]}: {matrix[0][0]}"
+    shown = sorted(int(t.text) for t in svg.iter(f"{ns}text") if (t.text or "").isdigit())
+    assert shown == sorted(c for row in matrix for c in row if c)
 
 
 def test_training_is_deterministic(
