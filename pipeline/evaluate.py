@@ -156,9 +156,26 @@ def _norm(value: Any) -> Any:
     return value
 
 
+def _canonical(field: str, value: Any) -> Any:
+    """A field in the record's canonical form before comparison. Patient names are
+    "First Last" (``pipeline.extract.person_name``: "LAST, FIRST M" and "First M. Last"
+    both become "First Last"), so a truth or a result in the printed order is compared
+    in that form; every other field is compared as is."""
+    if field == "patient_name" and isinstance(value, str):
+        from .extract import person_name
+
+        return person_name(value)
+    return value
+
+
 def field_matches(truth: dict[str, Any], result: dict[str, Any]) -> dict[str, bool]:
-    """Exact match per field (whitespace/case-insensitive for text; null must match null)."""
-    return {f: _norm(truth.get(f)) == _norm(result.get(f)) for f in FIELDS if f in truth}
+    """Exact match per field of canonical forms (whitespace/case-insensitive for text;
+    null must match null)."""
+    return {
+        f: _norm(_canonical(f, truth.get(f))) == _norm(_canonical(f, result.get(f)))
+        for f in FIELDS
+        if f in truth
+    }
 
 
 def summarise_scored(scored: Sequence[Scored]) -> dict[str, Any]:

@@ -677,7 +677,13 @@ _NEXT_LABEL_RE = re.compile(
 #: A short capitalised fragment alone on the next line: the end of a wrapped cell value.
 _WRAP_TAIL_RE = re.compile(
     r"[ \t]*(?P<tail>(?:[A-Z][A-Za-z'’.-]*|&|and|of|the)(?:[ \t]+(?:[A-Z][A-Za-z'’.-]*|&|and|of|"
-    r"the)){0,2})[ \t]*(?:\n|$)"
+    r"the)){0,2})[ \t]*(?:[a-z]+(?:[ \t]+[a-z]+){0,2}:[ \t]*)?(?:\n|$)"
+)
+
+
+#: A label whose colon wrapped to the next line, beside its value: "... Date of 08/24/2025".
+_WRAPPED_LABEL_RE = re.compile(
+    rf"\s+{_LABEL_HEAD}(?:\s+[a-z]+){{0,3}}\s+(?=[0-9$]|[A-Z][a-z]{{2}}\.?\s+[0-9])"
 )
 
 
@@ -685,7 +691,7 @@ def _with_wrap(text: str, m: re.Match[str], group: str) -> str:
     """A label's value, stopped at the next label on its line and joined with a wrapped
     tail ("Provider: Harbor Point Ambulatory Surgery Provider NPI: 1221290954" + "Center")."""
     val = m.group(group)
-    cut = _NEXT_LABEL_RE.search(val)
+    cut = _NEXT_LABEL_RE.search(val) or _WRAPPED_LABEL_RE.search(val)
     if cut:
         val = val[: cut.start()]
     line_end = text.find("\n", m.end(group))
@@ -701,7 +707,8 @@ def _with_wrap(text: str, m: re.Match[str], group: str) -> str:
 
 _PAYER_BEHALF_RE = re.compile(
     r"(?i:\bon\s+behalf\s+of)\s+(?:(?i:your\s+(?:health\s+)?plan|the\s+plan),?\s+)?(?i:the\s+)?"
-    r"(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the|for)){0,7})"
+    r"(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the|for)){0,7}"
+    r"(?:[ \t]+\([A-Z][\w&'’.\- ]{1,40}\))?)"
 )
 _PAYER_LABEL_RE = re.compile(
     r"(?i:\b(?:payer|payor|health\s+plan|insurance\s+(?:company|carrier)|insurer|carrier|"
@@ -722,7 +729,7 @@ _TITLE_WORDS_RE = re.compile(
 _LETTER_DATE_LABEL_RE = re.compile(
     r"(?i)\b(?:date\s+of\s+(?:this\s+)?(?:notice|letter|decision|determination)|notice\s+date|"
     r"letter\s+date|decision\s+date|date\s+(?:mailed|issued|sent|of\s+issue)|mail(?:ing|ed)?\s+date|"
-    r"issue\s+date|print(?:ed)?\s+date|statement\s+date|remit(?:tance)?\s+date|"
+    r"issue\s+date|print(?:ed)?\s+date|statement\s+date|remit(?:tance)?\s+date|voucher\s+date|"
     r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date)"
     r"\s*[:#]?\s*"
 )
@@ -730,7 +737,8 @@ _DATE_LABEL_RE = re.compile(r"(?i)(?:^\s{0,8}|(?<=\s\s)|(?<=\|)|(?<=\|\s))date\s
 _SERVICE_DATE_RE = re.compile(
     r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?|\bDOS\b|date\s+of\s+svc|"
     r"service\s+(?:from|period)|from\s+date|(?:services?|care|treatment|visit)\s+(?:you\s+)?"
-    r"(?:provided|rendered|received|performed|had)?\s*on|"
+    r"(?:provided|rendered|received|performed|had)?\s*on|you\s+received\s+on|planned\s+for|"
+    r"valid(?:\s+from)?\s*:|date\s+(?:submitted|filled)(?:\s+at\s+(?:the\s+)?pharmacy)?|"
     # "Service: 97140 on 05/27/2025", "you received from <provider> on 06/08/25"
     r"service\s*:[^\n:]{0,40}?\bon|received\s+from\s+[^\n.:;]{1,80}?\s+on)"
     r"\s*[:#]?\s*"
@@ -742,7 +750,9 @@ _BILLED_RE = re.compile(
 _PATRESP_RE = re.compile(
     r"(?i)\b(?P<total>total\s+)?(?:patient\s+resp(?:onsibility)?|pt\.?\s+resp\.?|member\s+"
     r"responsibility|your\s+(?:total\s+)?responsibility|amount\s+you\s+(?:may\s+)?owe|"
-    r"you\s+(?:may\s+)?owe|what\s+you\s+owe|your\s+share)\s*(?:total)?\s*[:#]?\s*(?:is\s*)?"
+    r"you\s+(?:may\s+)?owe(?:\s+(?:to\s+)?the\s+provider)?|what\s+you\s+owe|your\s+share|"
+    r"you\s+may\s+be\s+billed)"
+    r"\s*(?:total)?\s*[:#]?\s*(?:is\s*)?"
 )
 
 _NUMBER_WORDS = {
@@ -841,6 +851,21 @@ def _id_value(rx: re.Pattern[str], text: str, min_digits: int = 3) -> str | None
     return None
 
 
+#: A Medicare Beneficiary Identifier (11 characters, fixed letter/digit positions, no
+#: S/L/O/I/B/Z), on a line that says Medicare: the label often wraps away from it in PDFs.
+_MBI_L = "[AC-HJKMNP-RT-Y]"
+_MBI_A = "[AC-HJKMNP-RT-Y0-9]"
+_MBI = rf"[1-9]{_MBI_L}{_MBI_A}[0-9]{_MBI_L}{_MBI_A}[0-9]{_MBI_L}{{2}}[0-9]{{2}}"
+_MBI_LINE_RE = re.compile(
+    rf"(?m)^(?=[^\n]*\b(?i:medicare)\b)[^\n]*?(?<![\w-])(?P<val>{_MBI})(?![\w-])"
+)
+
+
+def _mbi(text: str) -> str | None:
+    m = _MBI_LINE_RE.search(text)
+    return m.group("val") if m else None
+
+
 def _clean_name(raw: str) -> str | None:
     name = raw.strip()
     name = re.split(r"\s{2,}|\t|\|", name)[0]
@@ -919,12 +944,141 @@ def _patient_name_raw(text: str) -> str | None:
     return None
 
 
-def _provider(text: str) -> str | None:
-    for rx in (_PROVIDER_RE, _PROVIDER_BARE_RE):
-        for fm in rx.finditer(text):
-            p = _clean_org(_with_wrap(text, fm, "name"))
-            if p and not re.match(r"(?i)(?:id|npi|number|no\b|#|tax|network|services)\b", p):
-                return p
+#: Credentials after a clinician's name ("Frank Zelinski, PT, DPT").
+_CREDENTIALS = (
+    r"(?:MD|DO|DC|DPT|PT|OT|NP|PA|PA-C|RN|CRNA|DDS|DMD|DPM|OD|PhD|PsyD|LCSW|LAc|L\.Ac\.|"
+    r"FNP|APRN|CNP|MPH|FACP|DABPM)"
+)
+_CRED_TAIL_RE = re.compile(rf"(?:,\s*{_CREDENTIALS}\b\.?)+\s*$")
+#: A person with credentials followed by the practice: "Frank Zelinski, PT, DPT / Lakeshore PT"
+#: or "(Samuel Ramirez-Cole, MD, Westbrook Pain and Wellness)".
+_PERSON_THEN_ORG_RE = re.compile(
+    rf"^(?:Dr\.?\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){{0,3}}(?:,\s*{_CREDENTIALS}\b\.?)+"
+    r"\s*(?:/|,|-|–|\bat\b)\s*(?P<org>[A-Z].*)$"
+)
+_DOCTOR_PAREN_RE = re.compile(
+    rf"\((?:Dr\.?\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){{0,3}}(?:,\s*{_CREDENTIALS}\b\.?)+"
+    r",\s*(?P<org>[A-Z][^()\n]{2,80}(?:\n[^()\n]{1,60})?)\)"
+)
+#: Words of a practice's or facility's name.
+_PRACTICE_WORD_RE = re.compile(
+    r"(?i)\b(?:clinic|center|centre|institute|associates|suites?|studio|spine|pain|therapy|"
+    r"services|wellness|surgery|surgical|hospital|medical|practice|rehabilitation|rehab|"
+    r"orthopa?edics?|neuro\w*|imaging|radiology|infusion|physicians?|health|care|group|"
+    r"chiropractic|acupuncture|pharmacy|laboratory|lab|partners|specialists|pllc|llc|pc|pa)\b"
+)
+#: "PAYEE WESTBROOK PAIN AND WELLNESS    NPI 1162036887" (voucher cells without colons)
+_PAYEE_BARE_RE = re.compile(
+    r"(?m)(?:^|\s)PAYEE(?:\s+NAME)?\s+(?P<name>[A-Z][A-Z&'.,\- ]{2,80}?)\s+(?:NPI|TIN|ID|TAX)\b"
+)
+#: "NORTHGATE ACUPUNCTURE STUDIO    NPI: 1703699789": a name opening a line, then its NPI
+_NAME_NPI_RE = re.compile(
+    r"(?m)^[ \t]*(?P<name>[A-Z][A-Za-z&'.,\- ]{2,80}?)[ \t]+NPI\s*[:#]?\s*[0-9]{10}\b"
+)
+#: MSN claim block: "Oakmont Chiropractic Clinic, 1803 Willow Bend, Suite 270, ... Claim number"
+_ORG_ADDRESS_CLAIM_RE = re.compile(
+    r"(?m)^[ \t]*(?P<name>[A-Z][A-Za-z&'.\- ]{2,80}?),[ \t]+[0-9]{1,6}[ \t]+[A-Z][^\n]{0,120}?"
+    r"(?:\n[^\n]{0,120}?)?\bclaim\s+(?:number|no\.?|#)",
+    re.IGNORECASE,
+)
+#: "... services that you received from Eastside Infusion Suites on Mar 25, 2025"
+_RECEIVED_FROM_RE = re.compile(
+    r"\b(?:received|got|had)\s+from\s+(?P<org>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|"
+    r"of|and|&|the)){0,7})\s+on\b"
+)
+_ADDRESS_LINE_RE = re.compile(r"^\s*(?:[0-9]{1,6}\s+[A-Z]|p\.?\s*o\.?\s+box\b)", re.IGNORECASE)
+_STANDALONE_DATE_RE = re.compile(r"^\s*\S.{0,30}$")
+
+
+def _provider_value(raw: str | None) -> str | None:
+    """A labelled provider value: "Dr. X, MD / Practice" -> the practice; credentials cut."""
+    if not raw:
+        return None
+    v = raw.strip()
+    m = _PERSON_THEN_ORG_RE.match(v)
+    if m:
+        v = m.group("org")
+    p = _clean_org(v)
+    if not p:
+        return None
+    if re.match(r"(?i)(?:id|npi|number|no\b|#|tax|network|services|manual|news|directory|"
+                r"portal|relations|bulletin)\b", p):
+        return None
+    return p
+
+
+def _addressee_org(lines: list[str]) -> str | None:
+    """The practice a provider letter is addressed to: the first name after the letter's
+    date in the inside address, followed by "Attn:", a clinician or a street address."""
+    n = min(len(lines), 30)
+    for i in range(n):
+        s = lines[i].strip()
+        ds = find_dates(s) if s else []
+        if not ds or len(s) - (ds[0][1] - ds[0][0]) > 3:
+            continue
+        rest = [ln.strip() for ln in lines[i + 1 : i + 8] if ln.strip()]
+        if len(rest) < 2:
+            return None
+        name, after = rest[0], rest[1]
+        if not _org_like(name) or _TITLE_WORDS_RE.search(name):
+            return None
+        is_practice = bool(_PRACTICE_WORD_RE.search(name))
+        followed = (
+            re.match(r"(?i)attn\b", after)
+            or _CRED_TAIL_RE.search(after)
+            or (is_practice and _ADDRESS_LINE_RE.match(after))
+        )
+        return _clean_org(name) if followed and is_practice else None
+    return None
+
+
+def _provider(text: str, lines: list[str] | None = None) -> str | None:
+    for fm in _PROVIDER_RE.finditer(text):
+        p = _provider_value(_with_wrap(text, fm, "name"))
+        if p:
+            return p
+    m = _PAYEE_BARE_RE.search(text)
+    if m:
+        p = _provider_value(m.group("name"))
+        if p:
+            return p
+    for fm in _PROVIDER_BARE_RE.finditer(text):
+        # a label cell with no colon: only a short name, not a sentence ("Provider Manual
+        # for ...", "PROVIDER MAY NOT BILL MEMBER ...") or a heading ("Provider News - May")
+        raw = _with_wrap(text, fm, "name")
+        cut = _clean_org(raw) or ""
+        if (
+            _TITLE_WORDS_RE.search(cut)
+            or not _org_like(cut)
+            or re.search(r"(?i)\b(?:may|not|will|must|is|are|can|should|manual|news|for)\b", cut)
+        ):
+            continue
+        p = _provider_value(raw)
+        if p:
+            return p
+    if lines is not None:
+        p = _addressee_org(lines)
+        if p:
+            return p
+    for m in _NAME_NPI_RE.finditer(text):
+        name = m.group("name").strip()
+        if (
+            _org_like(name)
+            and not re.match(rf"(?i){_LABEL_HEAD}\b", name)
+            and _PRACTICE_WORD_RE.search(name)
+        ):
+            return _clean_org(name)
+    m = _ORG_ADDRESS_CLAIM_RE.search(text)
+    if m and _org_like(m.group("name").strip()):
+        return _clean_org(m.group("name"))
+    m = _RECEIVED_FROM_RE.search(text)
+    if m and _org_like(m.group("org")) and _PRACTICE_WORD_RE.search(m.group("org")):
+        return _clean_org(m.group("org"))
+    m = _DOCTOR_PAREN_RE.search(text)
+    if m:
+        p = _provider_value(m.group("org"))
+        if p:
+            return p
     m = _DEAR_RE.search(text)
     if m and (m.group("title") or "").rstrip(".").lower() == "dr":
         return "Dr. " + m.group("name")
@@ -984,9 +1138,15 @@ def _payer(text: str, lines: list[str]) -> str | None:
 
 
 def _payer_raw(text: str, lines: list[str]) -> str | None:
+    if _MSN_RE.search(text):
+        return "Medicare"
     m = _PAYER_BEHALF_RE.search(text)
     if m:
-        p = _clean_org(m.group("name"))
+        # "(Medicare Plans)" is part of a name; "(HMO)" is the plan's product type
+        name = re.sub(
+            r"\s*\((?:HMO|PPO|EPO|POS|PFFS|SNP|D-SNP|HMO-POS|HMO\s+SNP)\)$", "", m.group("name")
+        )
+        p = _clean_org(name)
         if p and not re.match(r"(?i)(?:you|your|the\s+patient|a\s)", p):
             return p
     m = _PAYER_LABEL_RE.search(text)
@@ -994,23 +1154,122 @@ def _payer_raw(text: str, lines: list[str]) -> str | None:
         p = _clean_org(_with_wrap(text, m, "name"))
         if p:
             return p
-    seen = 0
-    for line in lines:
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > 8:
-            break
-        for seg in re.split(r"\s{2,}|\s[-–—|]\s|\t", line.strip()):
-            seg = seg.strip()
-            if (
-                _PAYERISH_RE.search(seg)
-                and not _TITLE_WORDS_RE.search(seg)
-                and not _LABELLED_SEG_RE.search(seg)  # "Name: ELEANOR N. FITZHUGH Medicare"
-                and len(seg) <= 60
-            ):
-                return _clean_org(seg)
+    head = _letterhead(lines)
+    if head:
+        return head
+    m = _ADMINISTERED_BY_RE.search(text)
+    if m:
+        return _clean_org(m.group("name"))
     return None
+
+
+#: A Medicare Summary Notice is Medicare's own statement (the contractor only processes it).
+_MSN_RE = re.compile(r"(?i)\bmedicare\s+summary\s+notice\b")
+#: "Your prescription benefit is administered by Kestrel Rx Services for your plan."
+_ADMINISTERED_BY_RE = re.compile(
+    r"(?i:\b(?:administered|managed|processed)\s+by)\s+(?P<name>[A-Z][\w&'’.\-]*"
+    r"(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&)){1,6})"
+)
+#: ", FL 17086" / ", NM 18001-1234" ending a letterhead line after the city's name
+_STATE_ZIP_RE = re.compile(r",\s*[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\s*$")
+#: Last words of an organisation's name (to tell "Juniper Ridge Medicare Rx" from "Reno, NV").
+_ORG_END_RE = re.compile(
+    r"(?i)\b(?:plans?|company|co|inc|llc|rx|health|healthcare|care|cooperative|alliance|assurance|"
+    r"administrators?|network|services|insurance|mutual|casualty|benefits?|advantage|medicare|"
+    r"medicaid|group|partners|trust|fund|association|corporation|corp|solutions)\.?$|\([^)]*\)$"
+)
+_PO_BOX_RE = re.compile(
+    r"(?i)^\s*p\.?\s*o\.?\s+box\s+[0-9]+\s*|\s*\bp\.?\s*o\.?\s+box\s+[0-9]+\s*$"
+)
+_DOMAIN_RE = re.compile(
+    r"(?i)\b(?:www\.)?([a-z0-9][a-z0-9-]{2,40})\.(?:example|com|org|net|gov|us)\b"
+)
+#: A document title printed after the payer's name on its first line
+#: ("QUILLFIELD SENIOR ADVANTAGE - PAYMENT VOUCHER", "MEDICARE PROVIDER REMITTANCE ADVICE").
+_TITLE_AFTER_NAME_RE = re.compile(
+    r"(?i)\s*(?:[-–—|:]\s*)?(?:provider\s+|electronic\s+)?(?:remittance\s+advice|payment\s+voucher|"
+    r"explanation\s+of\s+benefits|remittance\s+(?:summary|voucher)|era\b|eob\b)"
+)
+_ORG_SMALL = frozenset(["of", "and", "&", "the", "for", "de", "la"])
+_ORG_WORD_RE = re.compile(r"[A-Z][\w'’.\-]*|\([A-Z][\w'’.\- ]*\)|[A-Z]{2,}")
+
+
+def _org_like(seg: str) -> bool:
+    """Words of an organisation's name: capitalised words (and of/and/&), no digits."""
+    if not seg or any(isdigits(c) for c in seg) or len(seg) > 70 or ":" in seg:
+        return False
+    words = re.findall(r"\([^)]*\)|\S+", seg)
+    if not words or len(words) > 8:
+        return False
+    caps = 0
+    for w in words:
+        if w.lower() in _ORG_SMALL:
+            continue
+        if not _ORG_WORD_RE.fullmatch(w.rstrip(",.")):
+            return False
+        caps += 1
+    return caps >= 1
+
+
+def _letterhead_score(seg: str, domains: list[str]) -> int | None:
+    seg = seg.strip(" ,;|-–—")
+    if not _org_like(seg) or _TITLE_WORDS_RE.search(seg):
+        return None
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", seg)]
+    if not words:
+        return None
+    score = 0
+    if any(d.startswith(words[0]) and len(words[0]) >= 4 for d in domains) or any(
+        d.startswith("".join(w[0] for w in words)) for d in domains if len(words) >= 3
+    ):
+        score += 4
+    if _PAYERISH_RE.search(seg):
+        score += 2
+    if _ORG_END_RE.search(seg):
+        score += 2
+    if len(words) == 1 and seg.lower() != "medicare":
+        score -= 3
+    return score if score >= 2 else None
+
+
+def _letterhead(lines: list[str]) -> str | None:
+    """The payer's name in the letterhead: the first lines before the letter proper,
+    a capitalised name (a trailing "City, ST ZIP" or PO box cut off), preferring the one
+    the letterhead's web address is named after, then one with an insurer's word."""
+    zone: list[str] = []
+    for line in lines:
+        s = line.strip()
+        if not s:
+            continue
+        if re.match(r"(?i)(?:dear\b|re\s*:|date\s*:)", s) or len(zone) >= 10:
+            break
+        zone.append(s)
+    if not zone:
+        return None
+    domains = [d.lower().replace("-", "") for d in _DOMAIN_RE.findall("\n".join(zone))]
+    best: tuple[int, int, str] | None = None
+    for i, line in enumerate(zone):
+        first_title = _TITLE_AFTER_NAME_RE.search(line) if i == 0 else None
+        if first_title and first_title.start() > 0:
+            cands = [line[: first_title.start()]] + re.split(
+                r"\s{2,}|\s[-–—|]\s|\t", line[first_title.end() :].strip()
+            )
+        else:
+            cands = re.split(r"\s{2,}|\s[-–—|]\s|\t", line)
+        for raw in cands:
+            raw = _PO_BOX_RE.sub("", _DOMAIN_RE.sub("", raw)).strip(" ,;|-–—")
+            variants = [raw]
+            sz = _STATE_ZIP_RE.search(raw)
+            if sz:  # "Name City, ST 12345": the city is the last one to three words
+                words = raw[: sz.start()].split()
+                variants = [" ".join(words[:-k]) for k in (1, 2, 3) if len(words) > k]
+            for seg in variants:
+                sc = _letterhead_score(seg, domains)
+                if sc is not None and (best is None or sc > best[0]):
+                    best = (sc, -i, seg)
+    if best is None:
+        return None
+    return _clean_org(best[2])
 
 
 def _letter_date(lines: list[str], text: str) -> date | None:
@@ -1041,13 +1300,17 @@ def _service_dates(text: str, rows: Iterable[Row]) -> list[date]:
         if r.service_date:
             out.add(r.service_date)
     for m in _SERVICE_DATE_RE.finditer(text):
-        seg = text[m.end() : m.end() + 60].split("\n")[0]
+        before = text[max(0, m.start() - 30) : m.start()]
+        if re.search(r"(?i)\b(?:paid|records|information|asked)\b[^.\n]{0,25}$", before):
+            continue  # "we already paid for this service on ...", "records for this service on"
+        seg = text[m.end() : m.end() + 60]
+        seg = seg.split("\n")[0] if re.search(r"\n\s*\n", seg[:30]) else seg.replace("\n", " ")
         ds = find_dates(seg, compact=True)
         if not ds or ds[0][0] > 3:
             continue
         out.add(ds[0][2])
-        # a range "03/14/2026 - 03/16/2026" / "through"
-        if len(ds) > 1 and re.fullmatch(
+        # a range "03/14/2026 - 03/16/2026" / "through" (a validity period counts from its start)
+        if len(ds) > 1 and not m.group(0).lower().startswith("valid") and re.fullmatch(
             r"\s*(?:-|–|to|thru|through)\s*", seg[ds[0][1] : ds[1][0]], re.I
         ):
             out.add(ds[1][2])
@@ -1063,6 +1326,8 @@ def _deadline(text: str, letter_date: date | None) -> tuple[date | None, str | N
         context, prev = prev + " " + sent, sent
         if not _APPEAL_WORD_RE.search(context) or _DECISION_CLOCK_RE.search(sent):
             continue
+        if re.search(r"(?i)peer[-\s]to[-\s]peer", sent):
+            continue  # a peer-to-peer window is not an appeal deadline
         if (
             re.search(
                 r"(?i)external\s+review|independent\s+review|fair\s+hearing|"
@@ -1520,16 +1785,32 @@ def _extract(text: str) -> Extraction:
         (a.claim_number for a in adjustments if a.claim_number), None
     )
     claim_number = claim_number or _safe(_id_value, _CLAIM_RE, flat, 4)
-    member_id = _safe(_id_value, _MEMBER_RE, flat, 3)
+    member_id = _safe(_id_value, _MEMBER_RE, flat, 3) or _safe(_mbi, flat)
     if member_id and member_id == claim_number:
         member_id = None
     deadline, deadline_text = _safe(_deadline, flat, letter_date, default=(None, None))
     payer = _safe(_payer, flat, lines)
 
+    # a multi-claim remittance is about the first claim with a denied line: its claim
+    # number, patient, member ID and denied charges are the document's
+    focus_row = next((r for r in table.rows if _row_is_denied(r)), None) or next(
+        iter(table.rows), None
+    )
+    focus_claim = focus_row.claim_number if focus_row is not None else None
+    if focus_row is not None and focus_row.member_id and member_id != focus_row.member_id:
+        member_id = fix_id_ocr(focus_row.member_id)
     billed_rows = {}
     for a, row in _adj_rows(adjustments, table.rows):
         if a.denied and a.billed is not None:
             billed_rows[id(row)] = a.billed
+    if not billed_rows and not denied_adj:
+        # nothing denied (a paid EOB): the charges of the claim's lines
+        billed_rows = {
+            id(r): r.amounts["billed"]
+            for r in table.rows
+            if "billed" in r.amounts
+            and not (focus_claim and r.claim_number not in (None, focus_claim))
+        }
     amount_billed = (
         round(sum(billed_rows.values()), 2) if billed_rows else _labelled_money(_BILLED_RE, flat)
     )
@@ -1543,9 +1824,13 @@ def _extract(text: str) -> Extraction:
         adjustments=adjustments,
         claim_number=claim_number,
         member_id=member_id,
-        patient_name=_safe(_patient_name, flat, doc_type),
+        patient_name=(
+            person_name(focus_row.patient)
+            if focus_row is not None and focus_row.patient
+            else _safe(_patient_name, flat, doc_type)
+        ),
         payer=payer,
-        provider=_safe(_provider, flat),
+        provider=_safe(_provider, flat, lines),
         letter_date=letter_date,
         service_dates=_safe(_service_dates, flat, about, default=[]),
         amount_billed=amount_billed,
@@ -1585,8 +1870,10 @@ def _adj_rows(adjs: list[Adjustment], rows: list[Row]) -> Iterable[tuple[Adjustm
 
 def _labelled_money(rx: re.Pattern[str], text: str) -> float | None:
     for m in rx.finditer(text):
-        ms = find_money(text[m.end() : m.end() + 25])
-        if ms and ms[0][0] <= 2:
+        seg = text[m.end() : m.end() + 40]
+        ms = find_money(seg)
+        # the amount right after the label, or across the blanks of a label column
+        if ms and (ms[0][0] <= 2 or not seg[: ms[0][0]].strip(" \t")):
             return ms[0][2]
     return None
 

@@ -563,7 +563,9 @@ def norm_icd10(raw: str) -> str | None:
 # Group code + CARC as printed: CO-197, CO197, CO 197, C0-l97, PR-204, CO-A1
 # ---------------------------------------------------------------------------
 
-_GROUP_TOKEN = r"(CO|PR|OA|PI|CR|C0|0A)"
+#: OCR also gives "cO", "Co", "c0" for CO (case-folded by norm_group); only CO and PR,
+#: the two group codes that are not also common lowercase words when hyphenated
+_GROUP_TOKEN = r"(CO|PR|OA|PI|CR|C0|0A|[Cc][Oo0](?=[-‐–—]?[0-9])|P[r](?=[-‐–—]?[0-9]))"
 _CARC_TOKEN = r"([ABDPWY][0-9]{1,2}|[0-9OIlSB]{1,3})"
 #: strict form for prose: at most one space/dash between group and code
 GROUP_CARC_RE = re.compile(

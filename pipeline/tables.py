@@ -93,6 +93,7 @@ _HEADER_FIELDS: list[tuple[str, str]] = [
         r"dos|from(?:\s+date)?|date",
     ),
     ("line", r"line(?:\s*#|\s+no\.?)?|ln"),
+    ("patient", r"patient(?:\s+name)?|member\s+name|name"),
     ("claim", r"claim\s*(?:no\.?|#|number|id)|claim|icn|ccn"),
     ("units", r"units|nos|qty|days/units"),
     ("pos", r"pos|place\s+of\s+service"),
@@ -178,6 +179,23 @@ _ICD_ROW_RE = re.compile(r"(?<![\w.$-])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?!
 _PROSE_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 
 
+#: "HARGROVE, ETHAN" / "CASTELLANO," (first name wrapped to the next line) in a row
+_ROW_PATIENT_RE = re.compile(
+    r"(?<![\w-])(?P<last>[A-Z][A-Z'’\-]+(?:\s[A-Z][A-Z'’\-]+)?),(?:[ \t]?(?P<first>[A-Z][A-Z'’\-]+"
+    r"(?:[ \t][A-Z]\.?)?)(?![\w-]))?"
+)
+_NAME_ONLY_LINE_RE = re.compile(r"^\s*(?P<first>[A-Z][A-Z'’\-]+(?:[ \t][A-Z]\.?)?)\s*$")
+#: A claim block's patient line: "NAME HARGROVE, DARNELL   MID 74653164M   ICN C1125485642"
+_BLOCK_PATIENT_RE = re.compile(
+    r"^\s*(?:NAME|PATIENT(?:\s+NAME)?)\s*:?\s+(?P<name>[A-Z][A-Z'’\-]+,\s?[A-Z][A-Z'’\-]+"
+    r"(?:\s[A-Z]\b\.?)?)"
+)
+_BLOCK_MEMBER_RE = re.compile(
+    r"\b(?:MID|MEMBER\s*(?:ID|NO\.?|#|NUMBER)|SUBSCRIBER\s+ID|HIC|MBI)\s*[:#]?\s*"
+    r"(?P<mid>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])\b"
+)
+
+
 @dataclass
 class Row:
     """One service line as read, before conversion to datamodel.Adjustment."""
@@ -193,6 +211,8 @@ class Row:
     icd: list[str] = field(default_factory=list)
     denied_word: bool = False
     source_lines: list[int] = field(default_factory=list)
+    patient: str | None = None  # as printed, e.g. "HARGROVE, ETHAN"
+    member_id: str | None = None
 
 
 @dataclass
@@ -205,6 +225,9 @@ class TableResult:
 @dataclass
 class _Header:
     fields: list[tuple[int, int, str]]  # (start, end, field)
+    #: for a pipe-separated header, the column names of each cell (cells are matched
+    #: by index: the pipes of a row rarely line up with the header's in a text PDF)
+    cells: list[set[str]] | None = None
 
     def has(self, name: str) -> bool:
         return any(f == name for _, _, f in self.fields)
@@ -242,7 +265,42 @@ def detect_header(line: str) -> _Header | None:
     has_carc = any(parse_group_carc(m) for m in GROUP_CARC_RE.finditer(s))
     if has_carc or has_rarc or s.count(":") > 1:
         return None
-    return _Header(fields)
+    reasons = [t for t in fields if t[2] == "reason"]
+    if len(reasons) >= 2 and "adjamt" not in names:
+        # "... ALLOWED  ADJ  PAID  CARC  RARC": with the codes in their own column, a bare
+        # "ADJ" column holds the adjusted amount
+        for k, (a, b, _f) in enumerate(fields):
+            if _f == "reason" and re.fullmatch(r"(?i)adj(?:ustment)?s?\.?", s[a:b]):
+                fields[k] = (a, b, "adjamt")
+                break
+    cells = None
+    if line.count("|") >= 3:
+        cells = []
+        pos = 0
+        for cell in line.split("|"):
+            end = pos + len(cell)
+            cells.append({f for a, b, f in fields if a >= pos and b <= end})
+            pos = end + 1
+    return _Header(fields, cells)
+
+
+def _cell_fields(line: str, header: _Header | None):  # type: ignore[no-untyped-def]
+    """pos -> column names of the pipe cell holding pos, when the row's cells match the
+    header's one to one; None otherwise."""
+    if header is None or header.cells is None or line.count("|") + 1 != len(header.cells):
+        return None
+    bounds: list[int] = []
+    pos = 0
+    for cell in line.split("|"):
+        pos += len(cell)
+        bounds.append(pos)
+        pos += 1
+    cells = header.cells
+
+    def at(p: int) -> set[str]:
+        return cells[min(bisect_left(bounds, p), len(cells) - 1)]
+
+    return at
 
 
 # "18 (group CO)", "reason code 151", "CARC 50" inside a table cell
@@ -350,6 +408,7 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
     money = find_money(s)
     if proc is None and not (dates and adj_matches and money):
         return None
+    cell_at = _cell_fields(line, header)
     if proc is not None and not (money or adj_matches):
         # a request table (UR decision) has no amounts: code first, a decision word
         lead = s[: proc[2]].strip()
@@ -385,7 +444,12 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
         if (
             i < len(money)
             and not s[m.end() : money[i][0]].strip()
-            and (header is None or header.has("adjamt") or not header.money_fields())
+            and (
+                header is None
+                or header.has("adjamt")
+                or not header.money_fields()
+                or (cell_at is not None and cell_at(money[i][0]) & {"reason", "group"})
+            )
         ):
             amt = money[i][2]
             money_used.add(i)
@@ -423,17 +487,38 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
     # amounts -> columns
     rest = [(ms, me, v) for i, (ms, me, v) in enumerate(money) if i not in money_used]
     rest = [t for t in rest if t[0] not in consumed]
-    _assign_amounts(row, rest, header)
-    if header is not None and header.has("claim"):
+    if cell_at is not None:
+        for ms, _me, v in rest:
+            names = cell_at(ms) & set(MONEY_FIELDS)
+            if len(names) == 1:
+                row.amounts.setdefault(names.pop(), v)
+    else:
+        _assign_amounts(row, rest, header)
+    if cell_at is not None and header is not None and header.has("claim"):
         for m in re.finditer(r"(?<![\w/.-])([A-Z0-9][A-Z0-9-]{5,}[A-Z0-9])(?![\w/.-])", s):
-            val = m.group(1)
-            if sum(isdigits(c) for c in val) < 5 or m.start() in consumed:
-                continue
+            if "claim" in cell_at(m.start()) and sum(isdigits(c) for c in m.group(1)) >= 5:
+                row.claim_number = m.group(1)
+                break
+    elif header is not None and header.has("claim"):
+        cands = [
+            m
+            for m in re.finditer(r"(?<![\w/.-])([A-Z0-9][A-Z0-9-]{5,}[A-Z0-9])(?![\w/.-])", s)
+            if sum(isdigits(c) for c in m.group(1)) >= 5 and m.start() not in consumed
+        ]
+        for m in cands:
             near = _nearest_field(header, m.start(), m.end(), {f for _, _, f in header.fields})
             if near == "claim":
-                row.claim_number = val
+                row.claim_number = m.group(1)
                 break
+        else:
+            # collapsed spacing (text PDF, OCR): the row's one claim-shaped identifier
+            if len(cands) == 1 and not header.has("npi"):
+                row.claim_number = cands[0].group(1)
     row.denied_word = bool(_DENIED_WORD_RE.search(s))
+    if header is not None and header.has("patient"):
+        pm = _ROW_PATIENT_RE.search(s)
+        if pm and pm.start() not in consumed:
+            row.patient = pm.group(0).strip()
     for m in _ICD_ROW_RE.finditer(s):
         if m.start() not in consumed:
             row.icd.append(m.group(1))
@@ -459,6 +544,11 @@ def _assign_amounts(row: Row, money: list[tuple[int, int, float]], header: _Head
         return
     vals = [v for _, _, v in money]
     row.amounts["billed"] = vals[0]
+    if len(vals) == 4:
+        # the usual order of a statement's four amount columns: charged, approved,
+        # paid, what the patient may owe
+        row.amounts["allowed"], row.amounts["paid"], row.amounts["patresp"] = vals[1:]
+        return
     if len(vals) >= 3:
         row.amounts["allowed"] = vals[1]
     if len(vals) >= 2:
@@ -597,6 +687,57 @@ def _apply_inline(row: Row, rest: str) -> None:
         row.amounts.setdefault("billed", money[0][2])
 
 
+#: A procedure code in parentheses closing a wrapped description cell: "regions (98941)".
+_PAREN_PROC_RE = re.compile(
+    r"\((?P<code>[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})(?:[-\s](?P<mod>[A-Z0-9]{2}))*\)"
+)
+
+
+def _wrapped_code_row(
+    lines: list[str], i: int, header: _Header | None, claim: str | None
+) -> Row | None:
+    """A row whose description cell wraps and ends with its code in parentheses a few
+    lines down (Medicare Summary Notice style): "Trigger  No  $326.25  $0.00 ..." then
+    "point" / "injections," / "(20553)". The amounts line holds no code of its own."""
+    s = _clean(lines[i])
+    if len(s) > MAX_ROW_CHARS or _TOTAL_RE.search(s) or _find_proc(s):
+        return None
+    if len(find_money(s)) < 2:
+        return None
+    for j in range(i + 1, min(len(lines), i + 8)):
+        nxt = lines[j]
+        if not nxt.strip() or find_money(nxt) or len(nxt.strip()) > 80:
+            return None
+        m = _PAREN_PROC_RE.search(nxt)
+        if m:
+            code = norm_proc(m.group("code"))
+            if code is None:
+                return None
+            row = parse_row(f"{s} {code}", header, claim)
+            if row is not None:
+                row.source_lines.extend(range(i + 1, j + 1))
+            return row
+    return None
+
+
+_MONTH_DAY_START_RE = re.compile(
+    r"^\s*(?P<md>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+[0-9]{1,2}),?(?=\s)",
+    re.IGNORECASE,
+)
+_YEAR_START_RE = re.compile(r"^\s*(?P<y>(?:19|20)[0-9]{2})(?!\S)")
+
+
+def _wrapped_year(row: Row, line: str, nxt: str, j: int) -> None:
+    """"August 10,   Office  99214 ..." over "2025   visit, ...": a date cell wrapped."""
+    md = _MONTH_DAY_START_RE.match(line)
+    y = _YEAR_START_RE.match(nxt) if md else None
+    if md and y:
+        ds = find_dates(f"{md.group('md')}, {y.group('y')}")
+        if ds:
+            row.service_date = ds[0][2]
+            row.source_lines.append(j)
+
+
 def parse_tables(lines: list[str]) -> TableResult:
     """Find the service lines in a document's lines."""
     res = TableResult()
@@ -614,11 +755,22 @@ def parse_tables(lines: list[str]) -> TableResult:
             res.lines_used.update(kv.source_lines)
         kv, kv_seen = None, set()
 
+    patient: str | None = None
+    member: str | None = None
     for i, line in enumerate(lines):
         try:
             c = _claim_on_line(line)
             if c:
                 claim = c
+            bp = _BLOCK_PATIENT_RE.match(line)
+            if bp:
+                patient = bp.group("name")
+                bm = _BLOCK_MEMBER_RE.search(line)
+                member = bm.group("mid") if bm else None
+            elif c:
+                patient = member = None
+            if i in res.lines_used:
+                continue
             lm = _LINE_HEAD_RE.match(line)
             if lm:
                 flush_kv()
@@ -657,10 +809,21 @@ def parse_tables(lines: list[str]) -> TableResult:
                 last = None
                 continue
             row = parse_row(line, header, claim)
+            if row is None:
+                row = _wrapped_code_row(lines, i, header, claim)
+            elif row.service_date is None and i + 1 < len(lines):
+                _wrapped_year(row, line, lines[i + 1], i + 1)
             if row is not None:
-                row.source_lines.append(i)
+                if row.patient is None:
+                    row.patient, row.member_id = patient, member
+                elif row.patient.endswith(",") and i + 1 < len(lines):
+                    fm = _NAME_ONLY_LINE_RE.match(lines[i + 1])
+                    if fm:
+                        row.patient = f"{row.patient} {fm.group('first')}"
+                        row.source_lines.append(i + 1)
+                row.source_lines.insert(0, i)
                 res.rows.append(row)
-                res.lines_used.add(i)
+                res.lines_used.update(row.source_lines)
                 last = row
                 continue
             if last is not None and _continuation(line, last):
