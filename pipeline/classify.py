@@ -668,8 +668,8 @@ def make_pipeline(seed: int = 0, small: bool = False) -> Any:
         TfidfTransformer,
         TfidfVectorizer,
     )
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
+    from sklearn.svm import LinearSVC
 
     k = 0.1 if small else 1.0
     features = ColumnTransformer(
@@ -719,9 +719,14 @@ def make_pipeline(seed: int = 0, small: bool = False) -> Any:
         },
         sparse_threshold=1.0,
     )
+    # A linear SVM with temperature scaling: on the family/payer held-out split of text
+    # and OCR'd documents it beat logistic regression (C=10, sigmoid) on macro-F1 (0.928
+    # vs 0.896) and on calibration (ECE 0.05 vs 0.19), and fits in a tenth of the time
+    # (docs/evaluation.md, "Model families"). One temperature for all classes keeps the
+    # SVM's ranking and makes the top probability a usable confidence.
     clf = CalibratedClassifierCV(
-        LogisticRegression(C=10.0, max_iter=3000, random_state=seed),
-        method="sigmoid",
+        LinearSVC(C=0.5, random_state=seed),
+        method="temperature",
         cv=3,
         ensemble=False,
     )
@@ -759,6 +764,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "sklearn.calibration._TemperatureScaling",
     "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.feature_extraction.text.HashingVectorizer",
     "sklearn.feature_extraction.text.TfidfTransformer",
@@ -766,6 +772,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.linear_model._logistic.LogisticRegression",
     "sklearn.pipeline.Pipeline",
     "sklearn.preprocessing._label.LabelEncoder",
+    "sklearn.svm._classes.LinearSVC",
     "sklearn.utils._bunch.Bunch",
 )
 
@@ -855,7 +862,7 @@ class ModelClassifier:
         self.metadata = metadata
         self.threshold = float(metadata.get("threshold", 0.5))
         self.secondary_min = float(metadata.get("secondary_min_probability", 0.2))
-        self.name = str(metadata.get("model_name", "tfidf-codes-logreg"))
+        self.name = str(metadata.get("model_name", "tfidf-codes-model"))
         self._classes = [Category(c) for c in pipeline.classes_]
         self._explain: tuple[list[str], np.ndarray, set[int]] | None = None
 
