@@ -384,3 +384,16 @@ sys.exit(2)
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
+
+
+def test_model_families_are_compared_on_the_same_held_out_split(tmp_path: Path) -> None:
+    from pipeline.train import candidate_models, compare_models
+
+    corpus = make_corpus(tmp_path / "corpus")
+    rows = compare_models(corpus, seed=3, extractor=fake_extract, small=True)
+    assert [r["model"] for r in rows] == [name for name, _, _ in candidate_models(3)]
+    for r in rows:
+        assert 0.0 <= r["macro_f1_all"] <= 1.0 and 0.0 <= r["flagged_for_97pct"] <= 1.0
+        assert 0.0 <= r["expected_calibration_error"] <= 1.0
+    # the models differ, so the comparison measures something
+    assert len({(r["macro_f1_all"], r["expected_calibration_error"]) for r in rows}) > 1
