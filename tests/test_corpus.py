@@ -341,3 +341,155 @@ def test_on_request_reasons_are_never_drawn_at_random():
     with forcing("pend_review"):
         sc = make_scenario(random.Random(1), "not_a_denial", "med", ("commercial",))
     assert sc.reason is not None and sc.reason.key == "pend_review"
+
+
+# --------------------------------------------------------------------------- truth is printed
+#
+# Every field value the evaluation scores must be readable in the document itself:
+# a truth value the document does not print is a scoring error, not an extraction
+# error. Checked on the text form (the same Doc the other forms render) of every
+# family, every category it supports, full and compact (photo) layouts.
+
+SCORED_TEXT = ("claim_number", "member_id", "payer", "provider")
+# wording that says an amount is the patient's share
+OWE = r"(?:owe|owes|responsibility|resp\.?|billed up to|may be billed)"
+
+
+def _date_forms(d) -> set[str]:
+    """Every way the generator (and real mail) prints a date."""
+    from pipeline.corpus.doc import DATE_STYLES, fmt_date
+
+    return {fmt_date(d, s) for s in DATE_STYLES} | {
+        d.strftime("%m%d%Y"),  # packed forms of fixed-width remits
+        d.strftime("%Y%m%d"),
+        d.strftime("%m%d%y"),
+    }
+
+
+def _amount_pattern(x: float) -> str:
+    forms = {f"{x:,.2f}", f"{x:.2f}"}
+    return r"(?<![\d.,])\$?\s?(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\d])"
+
+
+def _owed_in_a_table(doc, x: float) -> bool:
+    """The amount sits in a table column whose header says it is the patient's share."""
+    from pipeline.corpus.doc import Table
+
+    amt = re.compile(_amount_pattern(x))
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            for i, h in enumerate(b.header):
+                if re.search(OWE, h, re.I) and any(
+                    i < len(r) and amt.fullmatch(str(r[i]).strip()) for r in b.rows
+                ):
+                    return True
+    return False
+
+
+def _unprinted_fields(truth: dict, text: str, doc=None) -> list[tuple[str, object]]:
+    """The scored truth values (field, value) that the document text does not show."""
+    from datetime import date
+
+    flat = " ".join(text.split()).casefold()
+    missing: list[tuple[str, object]] = []
+    for key in SCORED_TEXT:
+        v = truth.get(key)
+        if v and " ".join(v.split()).casefold() not in flat:
+            missing.append((key, v))
+    dates = [("letter_date", truth["letter_date"])] if truth.get("letter_date") else []
+    dates += [("service_dates", d) for d in truth.get("service_dates") or []]
+    for key, v in dates:
+        if not any(f.casefold() in flat for f in _date_forms(date.fromisoformat(v))):
+            missing.append((key, v))
+    if truth.get("appeal_deadline"):
+        due = date.fromisoformat(truth["appeal_deadline"])
+        # a printed date, or "within N days of/from the date of/on this notice|letter"
+        counted = {
+            int(n)
+            for n in re.findall(
+                r"within (\d+) (?:calendar )?days (?:of|from) (?:the date (?:of|on) )?"
+                r"this (?:notice|letter)",
+                flat,
+            )
+        }
+        stated = any(f.casefold() in flat for f in _date_forms(due))
+        if not stated and (due - date.fromisoformat(truth["letter_date"])).days not in counted:
+            missing.append(("appeal_deadline", truth["appeal_deadline"]))
+    billed = truth.get("amount_billed")
+    if billed is not None and not re.search(_amount_pattern(billed), flat):
+        missing.append(("amount_billed", billed))
+    x = truth.get("patient_responsibility")
+    if x is not None:
+        # printed, and printed as what the patient owes (not merely equal to some charge)
+        near = OWE + r"\W[^$\d]{0,40}" + _amount_pattern(x)
+        if not re.search(near, flat) and not (doc is not None and _owed_in_a_table(doc, x)):
+            missing.append(("patient_responsibility", x))
+    return missing
+
+
+def test_guard_catches_a_truth_value_the_document_does_not_print():
+    text = (
+        "Provider News - January 2025\nMember ID: A1\nClaim number: C9\nPayer Health\n"
+        "Amount billed: $1,234.50  Service date 04-Jan-26\nProvider: Oak Clinic\n"
+    )
+    truth = {
+        "claim_number": "C9",
+        "member_id": "A1",
+        "payer": "payer health",
+        "provider": "Oak Clinic",
+        "letter_date": "2025-01-15",  # not printed
+        "service_dates": ["2026-01-04"],
+        "amount_billed": 1234.5,
+        "patient_responsibility": 1234.5,  # printed, but as the charge
+        "appeal_deadline": None,
+    }
+    assert _unprinted_fields(truth, text) == [
+        ("letter_date", "2025-01-15"),
+        ("patient_responsibility", 1234.5),
+    ]
+    ok = text + "Jan 15, 2025. You may owe $1,234.50."
+    assert _unprinted_fields(truth, ok) == []
+
+
+def test_every_scored_truth_value_is_printed_in_every_family():
+    from pipeline.corpus.doc import to_text
+
+    problems = []
+    for fam in FAMILIES:
+        for category in fam.categories:
+            for i in range(3):
+                for compact in (False, True):
+                    seed = f"printed:{fam.id}:{category}:{i}:{compact}"
+                    doc, truth = fam.build(random.Random(seed), category, compact)
+                    for key, value in _unprinted_fields(truth, to_text(doc), doc):
+                        problems.append((fam.id, category, i, compact, key, value))
+    assert not problems, f"{len(problems)} unprinted truth values, e.g. {problems[:10]}"
+
+
+def test_text_pdf_text_layer_shows_the_truth_whole(pdf_corpus):
+    """No table cell clips or splits a date (e.g. "06/28/202" + "5" on the next line) or
+    a name: the scored values read back from the PDF text layer too."""
+    out, recs = pdf_corpus
+    problems = []
+    for r in recs:
+        with pdfplumber.open(out / r["file"]) as pdf:
+            text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        assert not re.search(r"(?<![\d/])\d{2}/\d{2}/\d{3}(?!\d)", text), r["file"]
+        # (a patient share printed in a table column is checked on the text form)
+        unprinted = _unprinted_fields(dict(r, patient_responsibility=None), text)
+        problems += [(r["file"], r["family"], k, v) for k, v in unprinted]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("family", ["member_eob_partial", "remit_multi_claim"])
+def test_wide_line_tables_keep_dates_whole_in_the_text_layer(tmp_path, family):
+    from datetime import date
+
+    for seed in range(3):
+        rec = generate_document(tmp_path, family, "coding_error", seed=seed, form="text_pdf")
+        with pdfplumber.open(tmp_path / rec["file"]) as pdf:
+            text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+        assert not re.search(r"(?<![\d/])\d{2}/\d{2}/\d{3}(?!\d)", text), rec["file"]
+        flat = " ".join(text.split()).casefold()
+        for d in rec["service_dates"]:
+            assert any(f.casefold() in flat for f in _date_forms(date.fromisoformat(d))), d

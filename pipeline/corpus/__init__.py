@@ -16,7 +16,12 @@ Conventions of the ground truth
 * ``appeal_deadline`` is set only when the document states a date or "within N
   days of the date of this notice"; deadlines counted from receipt give null.
 * ``amount_billed`` is the billed total of the denied lines (pre-service and
-  pharmacy requests: null; non-denials: the claim total).
+  pharmacy requests: null; non-denials: the claim total), and only when the document
+  prints that figure (one line's charge, or a printed total): a sum of several line
+  charges that is printed nowhere gives null.
+* Every other scored value (ids, payer, provider, dates, ``patient_responsibility``)
+  is likewise set only when the document prints it; ``tests/test_corpus.py`` checks
+  this on every family (a value the document does not print is a truth error).
 
 Same seed => byte-identical files and identical ground truth. Rendering lives
 in :mod:`pipeline.corpus.render`; wording and layout in

@@ -7,6 +7,7 @@ Templates build a :class:`Doc` (a list of blocks plus a page style); the same
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date
@@ -136,25 +137,46 @@ def _wrap(text: str, width: int, indent: int = 0) -> list[str]:
     return textwrap.wrap(text, width=width, initial_indent=pad, subsequent_indent=pad) or [""]
 
 
+# Pieces of a table cell that are never wrapped: a date split over two lines (or cut
+# at a cell edge) cannot be read back, nor a CARC torn from its group code. The rest of
+# a cell wraps at spaces only, and columns are made wide enough for its longest word.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_ATOMIC = re.compile(
+    rf"(?:(?:{_MONTHS}|[A-Z][a-z]{{2}})\.? \d{{1,2}}, \d{{4}}"  # Jan 4, 2026 / January 4, 2026
+    r"|\d{1,2}[/-]\d{1,2}[/-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{2}-[A-Z][a-z]{2}-\d{2}"
+    r"|\b(?:CO|PR|OA|PI) \d{1,3}\b)"  # a group code and its CARC ("CO 16")
+)
+
+
+def cell_units(text: str) -> list[str]:
+    """The pieces of a table cell that must stay on one line: the whole cell when it is
+    a date (or a date range's dates), otherwise its words."""
+    text = str(text)
+    units = [m.group() for m in _ATOMIC.finditer(text)]
+    rest = _ATOMIC.sub(" ", text)
+    return units + rest.split()
+
+
 def _table_lines(header: list[str], rows: list[list[str]], width: int) -> list[str]:
     cols = len(header) if header else max(len(r) for r in rows)
     allrows = ([header] if header else []) + rows
     widths = [max(len(str(r[i])) if i < len(r) else 0 for r in allrows) for i in range(cols)]
-    # shrink the widest columns until the table fits
-    while sum(widths) + 2 * (cols - 1) > width and max(widths) > 12:
-        widths[widths.index(max(widths))] -= 1
+    # narrowest a column may get: its longest unbreakable piece (a date, a word), and
+    # no narrower than 12 characters unless its content is
+    floors = [
+        max([min(w, 12)] + [len(u) for r in allrows if i < len(r) for u in cell_units(r[i])])
+        for i, w in enumerate(widths)
+    ]
+    # shrink the widest columns until the table fits (or nothing can shrink)
+    while sum(widths) + 2 * (cols - 1) > width:
+        can = [i for i in range(cols) if widths[i] > floors[i]]
+        if not can:
+            break
+        i = max(can, key=lambda k: (widths[k], -k))
+        widths[i] -= 1
     out = []
     for n, r in enumerate(allrows):
-        cells = [
-            textwrap.wrap(
-                str(r[i]) if i < len(r) else "",
-                widths[i],
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-            or [""]
-            for i in range(cols)
-        ]
+        cells = [_wrap_cell(str(r[i]) if i < len(r) else "", widths[i]) for i in range(cols)]
         height = max(len(c) for c in cells)
         for k in range(height):
             out.append(
@@ -165,6 +187,16 @@ def _table_lines(header: list[str], rows: list[list[str]], width: int) -> list[s
         if n == 0 and header:
             out.append("-" * min(width, sum(widths) + 2 * (cols - 1)))
     return out
+
+
+def _wrap_cell(text: str, width: int) -> list[str]:
+    """Wrap a cell at spaces, keeping each date whole."""
+    if not text:
+        return [""]
+    glue = "\x00"
+    protected = _ATOMIC.sub(lambda m: m.group().replace(" ", glue), text)
+    lines = textwrap.wrap(protected, width, break_long_words=False, break_on_hyphens=False)
+    return [x.replace(glue, " ") for x in lines] or [""]
 
 
 def to_text(doc: Doc, width: int = 86) -> str:

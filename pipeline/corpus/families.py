@@ -229,6 +229,18 @@ def form_no(sc: Scenario) -> str:
     )
 
 
+def billed_total(lines: list[Line], printed: tuple[float, ...] = ()) -> float | None:
+    """``amount_billed`` for these lines as the document prints it: one line's charge, or
+    their total when the document prints that total (``printed``); else None (a sum of
+    several line charges that appears nowhere is not something the document states)."""
+    if not lines:
+        return None
+    total = round(sum(ln.billed for ln in lines), 2)
+    if len(lines) == 1 or any(abs(total - round(x, 2)) < 0.005 for x in printed):
+        return total
+    return None
+
+
 def dos_text(sc: Scenario, lines: list[Line]) -> str:
     ds = sorted({ln.dos for ln in lines})
     return ", ".join(sc.d(x) for x in ds)
@@ -450,8 +462,8 @@ def commercial_member_letter_a(rng, category, compact):
     elif rng.random() < 0.5:
         blocks.append(
             Para(
-                "Your provider may not bill you for this amount, other than any "
-                "copay, coinsurance or deductible you owe."
+                "You owe $0.00 for this service: your provider may not bill you for "
+                "the denied amount."
             )
         )
         pr = 0.0
@@ -512,8 +524,13 @@ def commercial_member_letter_b(rng, category, compact):
                 ["Date(s) of service", dos_text(sc, lines)],
                 ["Provider", sc.prov.practice],
                 ["Amount charged", money(sum(x.billed for x in lines))],
-                ["Decision", "Denied"],
-            ],
+            ]
+            + (
+                [["Amount you may owe", money(sum(x.billed for x in lines))]]
+                if ln.adjs[0][0] == "PR"
+                else []
+            )
+            + [["Decision", "Denied"]],
             style="shaded",
             widths=[1, 2.5],
             size=0,
@@ -1005,6 +1022,7 @@ def medicare_summary_notice(rng, category, compact):
         reason_text=reason,
         appeal_deadline=due,
         patient_responsibility=claim.pr,
+        amount_billed=billed_total(sc.main_lines()),
         adjustments=adj_truth(sc, False, carc_printed=False, group_printed=False),
         category=None if denied else "not_a_denial",
     )
@@ -1276,6 +1294,8 @@ def medicaid_mco_notice(rng, category, compact):
         reason_text=reason,
         appeal_deadline=due,
         claim_number="auto" if kind == "med" else None,
+        amount_billed=None,  # the notice prints no charges
+        service_dates=None if kind == "med" else [],  # a request has no date printed
     )
 
 
@@ -1359,6 +1379,7 @@ def workers_comp_ur(rng, category, compact):
         appeal_deadline=due,
         claim_number=wc_claim,
         member_id=None,
+        service_dates=[],  # prospective review: no date of service is printed
     )
 
 
@@ -1488,6 +1509,7 @@ def member_eob_partial(rng, category, compact):
         reason_text=main_reason,
         appeal_deadline=due,
         patient_responsibility=owe,
+        amount_billed=billed_total(sc.main_lines(), (claim.billed,)),
         adjustments=adj_truth(
             sc, False, carc_printed=show_carc, group_printed=show_carc and gp_all
         ),
@@ -1504,9 +1526,11 @@ def _remit_scenario(rng, category, n_claims=1):
     )
 
 
-def _remit_truth(sc: Scenario, reason_text: str | None) -> dict:
+def _remit_truth(sc: Scenario, reason_text: str | None, claim_totals: bool = False) -> dict:
+    """``claim_totals``: the remittance prints each claim's billed total."""
     main = sc.denied_lines()
     claim = next((c for c in sc.claims if c.denied), sc.claims[0])
+    totals = tuple(c.billed for c in sc.claims) if claim_totals else ()
     return truth(
         sc,
         "remittance",
@@ -1517,7 +1541,7 @@ def _remit_truth(sc: Scenario, reason_text: str | None) -> dict:
         member_id=claim.member_id,
         patient_name=claim.patient.full,
         patient_responsibility=claim.pr,
-        amount_billed=round(sum(x.billed for x in main), 2) if main else claim.billed,
+        amount_billed=billed_total(main or claim.lines, totals),
         adjustments=adj_truth(sc, True),
         category=None if main else "not_a_denial",
     )
@@ -1600,7 +1624,7 @@ def remit_fixed_width(rng, category, compact):
         Mono(_glossary(sc), size=7.5),
     ]
     doc = Doc(blocks, Style("Courier", 8, 36, (0, 0, 0), footer="Page {page}"))
-    t = _remit_truth(sc, _remit_reason(sc))
+    t = _remit_truth(sc, _remit_reason(sc), claim_totals=True)
     # fixed-width prints the dx only on some lines: keep what is printed
     printed = "\n".join(W)
     t["codes"]["icd10"] = [x for x in t["codes"]["icd10"] if f"DX: {x}" in printed]
@@ -1742,7 +1766,7 @@ def remit_keyvalue(rng, category, compact):
     blocks += [Title("Adjustment and remark code descriptions", 0)]
     blocks += [Para(x, "small") for x in _glossary(sc)]
     doc = Doc(blocks, style_for(sc, footer="Page {page}"))
-    return doc, _remit_truth(sc, _remit_reason(sc))
+    return doc, _remit_truth(sc, _remit_reason(sc), claim_totals=True)
 
 
 # ---------------------------------------------------------------- 15. all-caps voucher
@@ -2032,7 +2056,7 @@ def nondenial_eob_paid(rng, category, compact):
         reason_text=None,
         appeal_deadline=None,
         patient_responsibility=claim.pr,
-        amount_billed=claim.billed,
+        amount_billed=billed_total(claim.lines),
         adjustments=adj_truth(sc, False),
     )
 
@@ -2055,6 +2079,7 @@ def nondenial_appeal_ack(rng, category, compact):
                 ("Member", sc.patient.full),
                 ("Member ID", sc.member_id),
                 ("Claim number", ln.claim),
+                ("Provider", sc.prov.practice),
                 ("Appeal number", f"AP{rng.randint(10000000, 99999999)}"),
                 ("Service", f"{ln.svc.code} on {sc.d(ln.dos)}"),
             ]
@@ -2132,6 +2157,7 @@ def nondenial_newsletter(rng, category, compact):
             + f" - {sc.letter_date:%B %Y}",
             4,
         ),
+        Para(f"Published {sc.d(sc.letter_date)}", "small"),
         Para(
             "Information for participating providers. This is not a claim determination.", "italic"
         ),

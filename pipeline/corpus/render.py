@@ -19,6 +19,7 @@ from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import (
     Flowable,
@@ -113,6 +114,82 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
+def _cell(text: str, style: ParagraphStyle) -> Paragraph:
+    """A table cell: wraps at spaces, but a date inside it stays on one line."""
+    markup = escape(text)
+    for unit in D.cell_units(text):
+        if " " in unit:
+            markup = markup.replace(escape(unit), escape(unit).replace(" ", "&nbsp;"))
+    return Paragraph(markup.replace("\n", "<br/>"), style)
+
+
+def _min_width(texts: list[str], font: str, size: float, pad: float) -> float:
+    """Narrowest column that shows every unbreakable piece (date, word) of its cells whole."""
+    best = 0.0
+    for t in texts:
+        for unit in D.cell_units(t):
+            best = max(best, stringWidth(unit, font, size))
+    return best + pad + 1
+
+
+def _fit_widths(want: list[float], least: list[float], avail: float) -> list[float] | None:
+    """Column widths near ``want`` (summing to ``avail``) with each at least ``least``;
+    None when the minimums alone do not fit."""
+    if sum(least) > avail + 0.01:
+        return None
+    fixed: dict[int, float] = {}
+    while True:
+        free = [i for i in range(len(want)) if i not in fixed]
+        room = avail - sum(fixed.values())
+        scale = room / sum(want[i] for i in free) if free else 0
+        out = [fixed.get(i, want[i] * scale) for i in range(len(want))]
+        short = [i for i in free if out[i] < least[i]]
+        if not short:
+            return out
+        for i in short:
+            fixed[i] = least[i]
+
+
+def _kv_rows(
+    blk: D.KV, cell: ParagraphStyle, st: D.Style, avail: float, two: bool
+) -> tuple[list, list[float]]:
+    """Rows and column widths of a key/value block. Best: every key and value on one
+    line (a value wrapped in a two-column block interleaves with its neighbour in the
+    text layer); a two-column block that cannot manage that goes one pair a row; last
+    resort, values wrap but keep dates and words whole."""
+    kb = ParagraphStyle("kvb", cell, fontName=BOLD[st.font])
+    pairs = blk.pairs
+    if two:
+        rows = []
+        for i in range(0, len(pairs), 2):
+            row: list = []
+            for k, v in pairs[i : i + 2]:
+                row += [_p(f"{k}{blk.sep}" if k else "", kb), _cell(v, cell)]
+            while len(row) < 4:
+                row.append("")
+            rows.append(row)
+        want = [avail * w for w in (0.17, 0.33, 0.17, 0.33)]
+        keys = [[f"{k}{blk.sep}" for k, _ in pairs[j::2]] for j in (0, 1)]
+        vals = [[v for _, v in pairs[j::2]] for j in (0, 1)]
+        cols = [keys[0], vals[0], keys[1], vals[1]]
+    else:
+        rows = [[_p(f"{k}{blk.sep}" if k.strip() else "", kb), _cell(v, cell)] for k, v in pairs]
+        want = [avail * 0.3, avail * 0.7]
+        cols = [[f"{k}{blk.sep}" for k, _ in pairs], [v for _, v in pairs]]
+    fonts = [BOLD[st.font] if j % 2 == 0 else st.font for j in range(len(cols))]
+    whole = [
+        max([stringWidth(x, fonts[j], cell.fontSize) for x in c] + [0]) + 13
+        for j, c in enumerate(cols)
+    ]
+    widths = _fit_widths(want, whole, avail)
+    if widths is None and two:
+        return _kv_rows(blk, cell, st, avail, False)
+    if widths is None:
+        least = [_min_width(c, fonts[j], cell.fontSize, 12) for j, c in enumerate(cols)]
+        widths = _fit_widths(want, least, avail) or want
+    return rows, widths
+
+
 def _story(doc: D.Doc, avail: float) -> list:
     st = doc.style
     S = _styles(st)
@@ -144,23 +221,7 @@ def _story(doc: D.Doc, avail: float) -> list:
             cell = ParagraphStyle(
                 "kv", S["cell"], fontSize=st.size - 0.5, leading=(st.size - 0.5) * 1.2
             )
-            kb = ParagraphStyle("kvb", cell, fontName=BOLD[st.font])
-            rows = []
-            pairs = blk.pairs
-            if blk.cols == 2:
-                for i in range(0, len(pairs), 2):
-                    row = []
-                    for k, v in pairs[i : i + 2]:
-                        row += [_p(f"{k}{blk.sep}" if k else "", kb), _p(v, cell)]
-                    while len(row) < 4:
-                        row.append("")
-                    rows.append(row)
-                widths = [avail * w for w in (0.17, 0.33, 0.17, 0.33)]
-            else:
-                rows = [
-                    [_p(f"{k}{blk.sep}" if k.strip() else "", kb), _p(v, cell)] for k, v in pairs
-                ]
-                widths = [avail * 0.3, avail * 0.7]
+            rows, widths = _kv_rows(blk, cell, st, avail, blk.cols == 2)
             t = Table(rows, colWidths=widths, hAlign="LEFT")
             t.setStyle(
                 TableStyle(
@@ -173,19 +234,42 @@ def _story(doc: D.Doc, avail: float) -> list:
             )
             story += [t, Spacer(1, 6)]
         elif isinstance(blk, D.Table):
+            ncol = len(blk.header) if blk.header else len(blk.rows[0])
+            has_header = any(h for h in blk.header)
+            rel = blk.widths or [1] * ncol
+            want = [avail * w / sum(rel) for w in rel]
+            # no cell may cut a date or a word: widen such columns (narrowing the
+            # others), and if the table cannot fit at this size, use a smaller font
             fs = st.size + blk.size
+            while True:
+                least = [
+                    max(
+                        _min_width(
+                            [str(r[i]) for r in blk.rows if i < len(r)],
+                            BOLD[st.font] if not has_header and i == 0 else st.font,
+                            fs,
+                            6,
+                        ),
+                        _min_width([blk.header[i]] if has_header else [], BOLD[st.font], fs, 6),
+                    )
+                    for i in range(ncol)
+                ]
+                widths = _fit_widths(want, least, avail)
+                if widths is not None or fs <= 5:
+                    break
+                fs = round(fs - 0.5, 2)
+            if widths is None:  # pragma: no cover - wider than the page even at 5 pt
+                widths = least
             cell = ParagraphStyle("c", S["cell"], fontSize=fs, leading=fs * 1.2)
             cellr = ParagraphStyle("cr", cell, alignment=2)
             hs = ParagraphStyle("h", cell, fontName=BOLD[st.font])
-            ncol = len(blk.header) if blk.header else len(blk.rows[0])
             data = []
-            has_header = any(h for h in blk.header)
             if has_header:
-                data.append([_p(h, hs) for h in blk.header])
+                data.append([_cell(h, hs) for h in blk.header])
             for row in blk.rows:
                 data.append(
                     [
-                        _p(
+                        _cell(
                             str(v),
                             cellr
                             if i in blk.align_right
@@ -194,8 +278,6 @@ def _story(doc: D.Doc, avail: float) -> list:
                         for i, v in enumerate(row)
                     ]
                 )
-            rel = blk.widths or [1] * ncol
-            widths = [avail * w / sum(rel) for w in rel]
             t = Table(data, colWidths=widths, repeatRows=1 if has_header else 0, hAlign="LEFT")
             cmds = [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
