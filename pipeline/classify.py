@@ -15,7 +15,6 @@ Nothing here logs letter text: only counts, categories and code identifiers.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -802,11 +801,10 @@ def skops_io() -> Any:
 
 
 def sha256_path(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    """Hex digest of the model file (the reader's own file digest)."""
+    from .read import sha256_file
+
+    return sha256_file(path)
 
 
 def library_versions() -> dict[str, str]:

@@ -35,14 +35,6 @@ _READER_SETTINGS = (
 )
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def reader_fingerprint(engine: Any, settings: Settings) -> str:
     """Digest of everything that decides what reading a file gives."""
     from . import ocr, read
@@ -80,8 +72,10 @@ class ReadCache:
         return self._fingerprints[key]
 
     def entry(self, path: Path, engine: Any, settings: Settings) -> Path:
+        from .read import sha256_file
+
         key = hashlib.sha256(
-            (file_sha256(path) + self._fingerprint(engine, settings)).encode()
+            (sha256_file(path) + self._fingerprint(engine, settings)).encode()
         ).hexdigest()
         return self.directory / f"{key}.json"
 
