@@ -158,6 +158,12 @@ class Extraction(_Model):
     legend: dict[str, str] = Field(
         default_factory=dict, description="Payer-specific remark codes and their meaning."
     )
+    low_confidence: list[str] = Field(
+        default_factory=list,
+        description="Values read through a repair rather than as printed (an OCR-garbled "
+        "group/reason cell, a code taken from the document's code legend because its "
+        "service line was unreadable), e.g. 'carc:55 (...)'. Codes only, never letter text.",
+    )
 
 
 class Classification(_Model):

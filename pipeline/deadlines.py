@@ -234,7 +234,7 @@ class Deadline:
 
 
 _STATED_RULE_RE = re.compile(
-    r"within\s+(?P<n>\d{1,3}|sixty|ninety|thirty)\s+(?P<cal>calendar\s+)?(?P<unit>days?|months?)",
+    r"(?:\bwithin|\byou\s+have|\bno\s+later\s+than|\bup\s+to)\s+(?P<n>\d{1,3}|sixty|ninety|thirty)\s+(?P<cal>calendar\s+)?(?P<unit>days?|months?)",
     re.IGNORECASE,
 )
 _WORDS = {"thirty": 30, "sixty": 60, "ninety": 90}

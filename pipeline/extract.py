@@ -76,6 +76,7 @@ from pipeline.normalize import (
     norm_ndc,
     norm_proc,
     norm_rarc,
+    ocr_icd10,
     parse_group_carc,
     scrubbed_exc_info,
 )
@@ -170,6 +171,11 @@ _REASON_LABEL_RE = re.compile(
     r"\s*(?:\(s\))?\s*(?:[:#=]|-(?![0-9])|\bis\b|\bof\b)?\s*"
     rf"(?P<list>{_CARC_LIST_CODE}(?:\s*(?:,|/|&|;|\band\b)\s*{_CARC_LIST_CODE})*)"
 )
+_GROUP_AFTER_RE = re.compile(r"\s*\(\s*group\s*:?\s*(CO|PR|OA|PI|CR)\s*\)")
+#: "Code: 198 (group CO)": a code with its group in parentheses needs no label
+_CODE_GROUP_PAREN_RE = re.compile(
+    r"(?<![\w.$/,-])(?P<c>[0-9]{1,3}|[ABDPWY][0-9]{1,2})\s*\(\s*group\s*:?\s*(?P<g>CO|PR|OA|PI|CR)\s*\)"
+)
 _RARC_CODE = r"(?:MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w]|[.,][0-9])"
 _PAYER_CODE = r"(?:[A-Z0-9]{1,5})"
 _REMARK_LABEL_RE = re.compile(
@@ -187,9 +193,9 @@ _PROC_IN_LIST = (
 )
 _PROC_KEYWORD_RE = re.compile(
     r"(?P<kw>\b(?i:CPT(?:®|\(R\))?(?:\s*/\s*HCPCS)?|HCPCS(?:\s*/\s*CPT)?|procedures?|"
-    r"service\s+codes?|(?:requested\s+|approved\s+|denied\s+)?service(?=\s*:)|proc\.?|"
+    r"service\s+codes?|(?:requested\s+|approved\s+|denied\s+)?service(?=\s*[:;])|proc\.?|"
     r"(?P<codeword>codes?)))"
-    r"(?i:\s*(?:\(s\))?\s*(?:codes?|numbers?|no\.?)?\s*(?:\(s\))?)\s*[:#]?\s*(?:#\s*)?"
+    r"(?i:\s*(?:\(s\))?\s*(?:codes?|numbers?|no\.?)?\s*(?:\(s\))?)\s*(?:[:#]|(?<=[Ss]ervice);)?\s*(?:#\s*)?"
     rf"(?P<list>{_PROC_IN_LIST}(?:\s*(?:,|/|&|;|\band\b|\bor\b)\s*{_PROC_IN_LIST})*)"
     r"(?![\w.,/-][0-9]|\w)"
 )
@@ -246,6 +252,12 @@ _ICD_KEYWORD_RE = re.compile(
     r"\s*(?:\(s\))?\s*(?:[0-9]\s*)?[:#]?\s*"
     rf"(?P<list>{_ICD_CODE}(?![\w])(?:\s*(?:,|/|&|;|\band\b)\s*{_ICD_CODE}(?![\w]))*)"
 )
+#: one diagnosis code right after its label, as fax OCR garbles it ("Diagnosis: MS54.16",
+#: "Diagnosis on request: M47,816", "DIAG MS4.50"); repaired only to a valid code
+_ICD_OCR_LABEL_RE = re.compile(
+    r"(?i:\b(?:diagnosis|diag|dx)(?:\s+(?:codes?|on\s+(?:the\s+)?(?:claim|request)))?\s*[:;]?)"
+    r"[ \t]*(?P<tok>[A-Za-z0-9][A-Za-z0-9|]{2,3}[.,][0-9A-Za-z]{1,4})(?![\w.,])"
+)
 _NDC_FORM = r"[0-9]{4,5}\s?[-‐–]\s?[0-9]{3,4}\s?[-‐–]\s?[0-9]{1,2}|[0-9]{11}"
 _NDC_LABEL_RE = re.compile(
     rf"(?i:\bNDC\b(?:\s*(?:code|number|#|no\.?))?|\bN4)\s*[:#]?\s*(?P<v>{_NDC_FORM})(?![0-9-])"
@@ -281,6 +293,7 @@ class _Legend:
         self.rarc: list[str] = []
         self.meanings: dict[str, str] = {}  # code (and group-code) -> meaning
         self.lines: set[int] = set()
+        self.groups: list[str] = []  # group codes the legend defines ("CO Contractual ...")
 
 
 def _classify_legend_code(raw: str) -> tuple[str, str | None, str] | None:
@@ -326,10 +339,10 @@ def _parse_legend(lines: list[str], skip: set[int]) -> _Legend:
                 leg.lines.add(i)
             continue
         if not line.strip():
-            if in_block:
-                misses += 1
-                if misses >= 2:
-                    in_block = False
+            # OCR puts blank lines between entries: one blank line does not end the
+            # block, two in a row do
+            if in_block and i > 0 and not lines[i - 1].strip():
+                in_block = False
             last_code = None
             continue
         code = _legend_entry(line, leg, i, in_block=in_block)
@@ -339,7 +352,12 @@ def _parse_legend(lines: list[str], skip: set[int]) -> _Legend:
         if (
             in_block
             and last_code is not None
-            and (line[:1].isspace() or line.strip()[:1].islower())
+            and (
+                line[:1].isspace()
+                or line.strip()[:1].islower()
+                # a meaning cut mid-sentence: "... send it to Brightwater" / "Health Cooperative."
+                or not re.search(r"[.!?):]\s*$", leg.meanings.get(last_code, "."))
+            )
         ):
             # wrapped meaning
             leg.meanings[last_code] = (leg.meanings[last_code] + " " + line.strip())[:300]
@@ -355,7 +373,24 @@ def _parse_legend(lines: list[str], skip: set[int]) -> _Legend:
     return leg
 
 
+#: a legend entry defining a group code, told by its meaning (OCR often garbles the code
+#: itself: "(ale) Contractual obligation", "20 CONTRACTUAL OBLIGATION")
+_GROUP_ENTRY_RE = re.compile(
+    r"(?i)^\s*\S{1,5}\s+(?P<meaning>(?:(?P<CO>contractual\s+obligations?)|(?P<PR>patient\s+responsibility)|"
+    r"(?P<OA>other\s+adjustments?)|(?P<PI>payer\s+initiated\s+reductions?)|"
+    r"(?P<CR>corrections?\s+(?:and|&)\s+reversals?)))\s*\.?\s*$"
+)
+
+
 def _legend_entry(line: str, leg: _Legend, i: int, in_block: bool) -> str | None:
+    gm = _GROUP_ENTRY_RE.match(line) if in_block else None
+    if gm:
+        g = next(k for k in ("CO", "PR", "OA", "PI", "CR") if gm.group(k))
+        if g not in leg.groups:
+            leg.groups.append(g)
+        leg.meanings[g] = gm.group("meaning").strip()[:300]
+        leg.lines.add(i)
+        return g
     m = _LEGEND_ENTRY_RE.match(line)
     if not m:
         return None
@@ -364,6 +399,11 @@ def _legend_entry(line: str, leg: _Legend, i: int, in_block: bool) -> str | None
         return None
     meaning = m.group("meaning").strip()[:300]
     k, group, code = kind
+    gm = _GROUP_AFTER_RE.match(meaning)
+    if gm and k in ("CARC", "PAYER") and group is None and norm_carc(code):
+        # "279 (group PR) (not a preferred provider)": the entry names its group
+        k, group, code = "CARC", gm.group(1), norm_carc(code) or code
+        meaning = meaning[gm.end() :].strip() or meaning
     if not in_block:
         # outside an explicit legend only unambiguous code forms count
         if not (k == "RARC" or (k == "CARC" and group)):
@@ -548,7 +588,7 @@ _PLAN_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\bsummary\s+plan\s+description\b|\bcertificate\s+of\s+coverage\b|\bAffordable\s+Care\s+Act\b|"
             r"\bcommercial\b|\bmarketplace\b|\bindividual\s+(?:and\s+family\s+)?plan\b|"
             r"\bdepartment\s+of\s+labor\b|\bstate\s+(?:department|division)\s+of\s+insurance\b|"
-            r"\bexternal\s+review\b|\bself[-\s]funded\b|\bPPO\b|\bEPO\b"
+            r"\bexternal\s+review\b|\bself[-\s]funded\b|\bPPO\b|\bEPO\b|\bHMO\b|\bPOS\s+plan\b"
         ),
     ),
 ]
@@ -733,6 +773,10 @@ _LETTER_DATE_LABEL_RE = re.compile(
     r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date)"
     r"\s*[:#]?\s*"
 )
+_DATE_OF_HEAD_RE = re.compile(r"(?i)^\s*date\s+of\s+")
+_DATE_OF_TAIL_RE = re.compile(
+    r"(?i)^\s*(?:this\s+)?(?:notice|letter|decision|determination|issue)\s*:"
+)
 _DATE_LABEL_RE = re.compile(r"(?i)(?:^\s{0,8}|(?<=\s\s)|(?<=\|)|(?<=\|\s))date\s*:\s*")
 _SERVICE_DATE_RE = re.compile(
     r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?|\bDOS\b|date\s+of\s+svc|"
@@ -776,7 +820,8 @@ _NUMBER_WORDS = {
     "forty": 40,
 }
 _DEADLINE_REL_RE = re.compile(
-    r"(?i)within\s+(?:(?P<words>[a-z\- ]{1,40}?)\s*)?(?:\(?\s*(?P<n>[0-9]{1,3})\s*\)?\s*)?"
+    r"(?i)(?:\bwithin|\byou\s+have|\bno\s+later\s+than|\bup\s+to)\s+"
+    r"(?:(?P<words>[a-z\- ]{1,40}?)\s*)?(?:\(?\s*(?P<n>[0-9]{1,3})\s*\)?\s*)?"
     r"(?P<unit>calendar\s+days|business\s+days|days|months?|years?)\s+"
     r"(?P<rest>(?:of|from|after)\s+[^.;\n]{3,120})"
 )
@@ -1277,6 +1322,13 @@ def _letter_date(lines: list[str], text: str) -> date | None:
         ds = find_dates(text[fm.end() : fm.end() + 40])
         if ds and ds[0][0] <= 2:
             return ds[0][2]
+    # a two-column label cell wrapped by a text PDF: "Date of 05/05/25 ..." over "decision:"
+    for i, line in enumerate(lines[:60]):
+        m = _DATE_OF_HEAD_RE.match(line)
+        if m and i + 1 < len(lines) and _DATE_OF_TAIL_RE.match(lines[i + 1]):
+            ds = find_dates(line[m.end() : m.end() + 40])
+            if ds and ds[0][0] <= 2:
+                return ds[0][2]
     for line in lines[:60]:
         m = _DATE_LABEL_RE.search(line)
         if m:
@@ -1462,6 +1514,7 @@ class _PosSink:
         self.hcpcs: list[tuple[int, str]] = []
         self.icd: list[tuple[int, str]] = []
         self.ndc: list[tuple[int, str]] = []
+        self.fixed: list[str] = []  # low-confidence readings (OCR repairs)
 
 
 class _CodeSink:
@@ -1472,6 +1525,7 @@ class _CodeSink:
         self.hcpcs: list[str] = []
         self.icd: list[str] = []
         self.ndc: list[str] = []
+        self.fixed: list[str] = []
 
     def add_proc(self, code: str) -> None:
         if isdigits(code[0]):
@@ -1505,6 +1559,7 @@ def _prose_codes(lines: list[str], table_lines: set[int], sink: _CodeSink) -> No
         for name in ("carc", "rarc", "cpt", "hcpcs", "icd", "ndc"):
             items = sorted(getattr(local, name), key=lambda t: t[0])
             getattr(sink, name).extend(v for _, v in items)
+        sink.fixed.extend(local.fixed)
 
 
 def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
@@ -1516,9 +1571,18 @@ def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
                 sink.carc.append((m.start(), gc))
         for m in _REASON_LABEL_RE.finditer(line):
             pos = m.start("list")
-            for tok in re.split(r"\s*(?:,|/|&|;|\band\b)\s*", m.group("list")):
+            toks = re.split(r"\s*(?:,|/|&|;|\band\b)\s*", m.group("list"))
+            # "Denial code: 279 (group PR)": the group printed after a lone code
+            gm = _GROUP_AFTER_RE.match(line, m.end()) if len(toks) == 1 else None
+            if gm and re.fullmatch(r"[0-9]{1,3}|[ABDPWY][0-9]{1,2}", toks[0].strip()):
+                toks = [f"{gm.group(1)}-{toks[0].strip()}"]
+            for tok in toks:
                 _add_listed_code(tok, pos, sink)
                 pos += 1
+        for m in _CODE_GROUP_PAREN_RE.finditer(line):
+            c = norm_carc(m.group("c"))
+            if c and _known("CARC", c):
+                sink.carc.append((m.start(), (m.group("g"), c)))
         for m in _RARC_AFTER_CARC_RE.finditer(line):
             r = norm_rarc(m.group("r"))
             if r:
@@ -1552,6 +1616,15 @@ def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
             if c:
                 sink.icd.append((pos, c))
             pos += 1
+    for m in _ICD_OCR_LABEL_RE.finditer(line):
+        tok = m.group("tok")
+        if norm_icd10(tok) is None:
+            c = ocr_icd10(tok, digit_start=True)
+            if c:
+                # "M47,816": the strict reading stopped at the comma ("M47")
+                sink.icd = [(p, x) for p, x in sink.icd if x.replace(".", "") != c[:3]]
+                sink.icd.append((m.start("tok"), c))
+                sink.fixed.append(f"icd10:{c} (OCR-garbled diagnosis code repaired)")
     for m in _NDC_LABEL_RE.finditer(line):
         n = norm_ndc(re.sub(r"\s", "", m.group("v")))
         if n:
@@ -1729,6 +1802,38 @@ def _apply_payer_legend(rows: list[Row], lines: list[str], legend: _Legend) -> N
                         row.rarcs.append(r)
 
 
+def _legend_repair(
+    adjustments: list[Adjustment], legend: _Legend, legend_group: str | None, uncertain: list[str]
+) -> tuple[set[str], list[tuple[str | None, str]]] | None:
+    """A remit's legend defines the codes its lines use. When a denied line's reason code
+    is missing or is not among them (OCR garbled it: "cos55", "co12" for CO-11) and the
+    legend defines denial codes no line shows, those are the line's codes.
+
+    Returns (CARCs read wrongly, legend codes to report), or None when nothing is to repair.
+    """
+    if not legend.carc or not adjustments:
+        return None
+    legend_codes = [c for _, c in legend.carc]
+    shown = {a.carc for a in adjustments if a.carc}
+    missing = [
+        gc for gc in dict.fromkeys(legend.carc)
+        if gc[1] not in shown and not is_payment_adjustment(gc[0], gc[1])
+    ]
+    if not missing:
+        return None
+    bad = [a for a in adjustments if a.carc and a.carc not in legend_codes]
+    uncoded = [a for a in adjustments if a.denied and not a.carc]
+    if not bad and not uncoded:
+        return None
+    bad_groups = {a.group for a in bad if a.group}
+    group = next(iter(bad_groups)) if len(bad_groups) == 1 else legend_group
+    found = [(g or group, c) for g, c in missing]
+    uncertain.extend(
+        f"carc:{c} (from the code legend: its service line is unreadable)" for _, c in found
+    )
+    return {a.carc for a in bad if a.carc}, found
+
+
 def _extract(text: str) -> Extraction:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # bound whitespace runs so no pattern can go quadratic on blank space
@@ -1752,17 +1857,36 @@ def _extract(text: str) -> Extraction:
     rarcs: list[str] = [r for a in denied_adj for r in a.rarc]
     # uncoded denied rows: their RARCs still count
     prose_carc = [gc for gc in sink.carc if _known("CARC", gc[1])]
-    legend_carc = [gc for gc in legend.carc if not rows_have_codes]
+    legend_group = legend.groups[0] if len(legend.groups) == 1 else None
+    legend_carc = [(g or legend_group, c) for g, c in legend.carc if not rows_have_codes]
     other = [gc for gc in prose_carc + legend_carc if not is_payment_adjustment(gc[0], gc[1])]
     carc_mentions += other
+    uncertain: list[str] = [x for r in table.rows for x in r.ocr_fixed] + sink.fixed
+    repaired = _safe(_legend_repair, adjustments, legend, legend_group, uncertain)
+    if repaired:
+        wrong, found = repaired
+        carc_mentions = [gc for gc in carc_mentions if gc[1] not in wrong] + found
     if not carc_mentions:
         carc_mentions = [gc for gc in prose_carc if is_payment_adjustment(gc[0], gc[1])]
     rarcs += [r for r in sink.rarc if _known("RARC", r)]
     if not rows_have_codes or denied_adj:
-        rarcs += [r for r in legend.rarc if not rows_have_codes or r in rarcs]
+        # a legend remark no service line shows belongs to a line OCR garbled
+        shown_rarcs = {r for a in adjustments for r in a.rarc}
+        rarcs += [
+            r
+            for r in legend.rarc
+            if not rows_have_codes
+            or r in rarcs
+            or repaired
+            or (denied_adj and r not in shown_rarcs)
+        ]
     procs = _CodeSink()
     row_icd: list[str] = []
-    about = [r for r in table.rows if _row_is_denied(r)] or table.rows
+    about = [r for r in table.rows if _row_is_denied(r)]
+    if not about and table.rows:
+        # nothing denied (a paid remit): the document is about its first claim
+        first = table.rows[0].claim_number
+        about = [r for r in table.rows if r.claim_number in (None, first)]
     for r in about:
         if r.proc:
             procs.add_proc(r.proc)
@@ -1842,6 +1966,7 @@ def _extract(text: str) -> Extraction:
         ),
         reason_text=_safe(_reason_text, flat, lines, skip | legend.lines, legend, denied_keys),
         legend=dict(legend.payer),
+        low_confidence=list(dict.fromkeys(uncertain)),
     )
     logger.info(
         "extracted: type=%s adjustments=%d carc=%d rarc=%d cpt=%d hcpcs=%d icd10=%d ndc=%d "

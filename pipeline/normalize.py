@@ -559,6 +559,40 @@ def norm_icd10(raw: str) -> str | None:
     return None
 
 
+_ICD_OCR_FIRST = {"6": "G", "5": "S", "8": "B"}
+
+
+def ocr_icd10(raw: str, digit_start: bool = False) -> str | None:
+    """An ICD-10-CM code as fax OCR garbles it, when exactly one reading is a valid code:
+    a comma for the dot ("M62,830"), a stray letter after the first ("MS54.16", "MI17.11"),
+    S/g/O/I for digits ("MS4.12", "Mg6.1"). With ``digit_start`` (only right after a
+    diagnosis label) a leading 6/5/8 may stand for G/S/B ("690.522")."""
+    s = raw.strip().replace(",", ".").replace(" ", "")
+    if s.count(".") != 1 or len(s) > 10:
+        return None
+    head, tail = s.split(".")
+    if not (3 <= len(head) <= 4) or not (1 <= len(tail) <= 4) or not tail.isalnum():
+        return None
+    first = head[0].upper()
+    if not first.isalpha():
+        first = _ICD_OCR_FIRST.get(first, "") if digit_start else ""
+        if not first:
+            return None
+    bodies = [head[1:]] if len(head) == 3 else []
+    if len(head) == 4 and head[1] in "SIl|":
+        bodies.append(head[2:])
+    found: set[str] = set()
+    for body in bodies:
+        for g in "98":
+            digits = ocr_digits(body.replace("g", g))
+            if not isdigits(digits[0]) or not digits[1].isalnum():
+                continue
+            code = f"{first}{digits.upper()}.{tail.upper()}"
+            if ICD10_RE.match(code) and _icd_valid(code):
+                found.add(code)
+    return found.pop() if len(found) == 1 else None
+
+
 # ---------------------------------------------------------------------------
 # Group code + CARC as printed: CO-197, CO197, CO 197, C0-l97, PR-204, CO-A1
 # ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
+from pipeline.codes import lookup
 from pipeline.normalize import (
     GROUP_CARC_LOOSE_RE,
     GROUP_CARC_RE,
@@ -31,8 +32,10 @@ from pipeline.normalize import (
     isdigits,
     norm_carc,
     norm_group,
+    norm_icd10,
     norm_proc,
     norm_rarc,
+    ocr_icd10,
     parse_group_carc,
     parse_money,
     scrubbed_exc_info,
@@ -175,6 +178,9 @@ _DENIED_WORD_RE = re.compile(
     r"not\s+approved|not\s+medically\s+necessary)\b",
     re.I,
 )
+_ICD_OCR_ROW_RE = re.compile(
+    r"(?<![\w.$-])([A-Z][A-Za-z0-9|]{2,3}[.,][0-9A-Z]{1,4})(?![\w]|[.,][0-9])"
+)
 _ICD_ROW_RE = re.compile(r"(?<![\w.$-])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.[0-9])")
 _PROSE_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 
@@ -213,6 +219,8 @@ class Row:
     source_lines: list[int] = field(default_factory=list)
     patient: str | None = None  # as printed, e.g. "HARGROVE, ETHAN"
     member_id: str | None = None
+    #: group-reason codes read through an OCR repair ("cos55" -> CO-55): low confidence
+    ocr_fixed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -332,9 +340,12 @@ def _is_prose(line: str) -> bool:
     return len(_PROSE_WORD_RE.findall(line)) >= 6
 
 
-def _find_proc(s: str) -> tuple[str, list[str], int, int] | None:
-    """First procedure code (+ modifiers) in a row that is not a labelled identifier."""
+def _find_proc(s: str, where=None) -> tuple[str, list[str], int, int] | None:  # type: ignore[no-untyped-def]
+    """First procedure code (+ modifiers) in a row that is not a labelled identifier
+    (and, with ``where``, whose position ``where`` accepts)."""
     for m in _PROC_TOKEN_RE.finditer(s):
+        if where is not None and not where(m.start("code")):
+            continue
         raw = m.group("code")
         code = norm_proc(raw)
         if code is None:
@@ -385,14 +396,49 @@ class _Spans:
 MAX_ROW_CHARS = 2_000
 
 
+#: a group + reason cell garbled by OCR: a doubled "C" ("Cco45"), a hyphen read as a
+#: letter ("cos55", "co~18"), "g" for 8 or 9 ("co2g4"). Read only inside a service line,
+#: after its procedure code, and kept only when the code is in the code table.
+_OCR_GROUP_CARC_RE = re.compile(
+    r"(?<![A-Za-z0-9])(?:[Cc](?=[Cc][Oo0]))?(?P<g>[Cc][Oo0]|P[Rr]|[Oo0][Aa])[sS~=_.]?"
+    r"(?P<c>[0-9OIlSBg]{1,3})(?![0-9A-Za-z]|[.,][0-9])"
+)
+
+
+def _ocr_group_carc(m: re.Match[str]) -> tuple[str, str] | None:
+    g = norm_group(m.group("g").upper().replace("0", "O"))
+    raw = m.group("c")
+    if g is None or sum(isdigits(ch) for ch in raw) < max(1, len(raw) - 1):
+        return None
+    cands = {c for r in {raw.replace("g", "8"), raw.replace("g", "9")} if (c := norm_carc(r))}
+    known = [c for c in cands if lookup("CARC", c) is not None]
+    return (g, known[0]) if len(known) == 1 else None
+
+
+_CODE_FIRST_RE = re.compile(
+    r"^\s*(?:[0-9]{1,3}[.)]?\s+)?(?:[0-9]{4}[0-9FTU]|[A-CEGHJ-MP-V][0-9]{4})(?:[-\s][A-Z0-9]{2})*\s+[A-Z]"
+)
+
+
+def _code_first_row(s: str, header: _Header | None) -> bool:
+    """A row opening with its procedure code under a header with a code column: its long
+    description ("62323  Lumbar epidural steroid injection (interlaminar, ...)") is not prose."""
+    return header is not None and header.has("proc") and bool(_CODE_FIRST_RE.match(s))
+
+
 def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | None:
     """Read one grid row; None if the line is not a service line."""
     if len(line) > MAX_ROW_CHARS:
         return None
     s = _clean(line)
-    if _TOTAL_RE.search(s) or _is_prose(s):
+    if _TOTAL_RE.search(s) or (_is_prose(s) and not _code_first_row(s, header)):
         return None
     proc = _find_proc(s)
+    cell_at = _cell_fields(line, header)
+    if proc is not None and cell_at is not None and "proc" not in cell_at(proc[2]):
+        # pipe cells that match the header: the code of the procedure cell, not a
+        # code-shaped piece of a garbled claim number ("£25-335~38933")
+        proc = _find_proc(s, lambda pos: "proc" in cell_at(pos)) or proc
     dates = find_dates(s, compact=True)
     if proc is not None:
         dates = [d for d in dates if d[1] <= proc[2] or d[0] >= proc[3]]
@@ -405,10 +451,23 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
         adj_matches = [
             (m, gc) for m, gc in adj_matches if m.start() >= proc[3] or m.end() <= proc[2]
         ]
+    ocr_fixed: list[str] = []
+    if header is not None and proc is not None:
+        # group+reason cells as fax OCR garbles them: "Cco45", "cos55", "co2g4"
+        taken = [(m.start(), m.end()) for m, _ in adj_matches]
+        for m in _OCR_GROUP_CARC_RE.finditer(s, proc[3]):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            gc = _ocr_group_carc(m)
+            if gc is not None:
+                adj_matches.append((m, gc))
+                ocr_fixed.append(
+                    f"carc:{gc[1]} (read as {gc[0]}-{gc[1]} from an OCR-garbled group/reason cell)"
+                )
+        adj_matches.sort(key=lambda t: t[0].start())
     money = find_money(s)
     if proc is None and not (dates and adj_matches and money):
         return None
-    cell_at = _cell_fields(line, header)
     if proc is not None and not (money or adj_matches):
         # a request table (UR decision) has no amounts: code first, a decision word
         lead = s[: proc[2]].strip()
@@ -424,6 +483,7 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
         ):
             return None
     row = Row(claim_number=claim, proc=proc[0] if proc else None, modifiers=proc[1] if proc else [])
+    row.ocr_fixed = ocr_fixed
     if dates:
         row.service_date = dates[0][2]
     # character positions already read as something (a mask: linear in the line length,
@@ -522,6 +582,16 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
     for m in _ICD_ROW_RE.finditer(s):
         if m.start() not in consumed:
             row.icd.append(m.group(1))
+            consumed.add(m.start(), m.end())
+    if header is not None and header.has("dx") and proc is not None:
+        # a Dx cell as fax OCR garbles it ("MS54.16", "M99,03"): repaired to a valid code
+        for m in _ICD_OCR_ROW_RE.finditer(s, proc[3]):
+            if m.start() in consumed or norm_icd10(m.group(1)):
+                continue
+            c = ocr_icd10(m.group(1))
+            if c:
+                row.icd.append(c)
+                row.ocr_fixed.append(f"icd10:{c} (OCR-garbled diagnosis code repaired)")
     return row
 
 
@@ -706,7 +776,11 @@ def _wrapped_code_row(
         return None
     for j in range(i + 1, min(len(lines), i + 8)):
         nxt = lines[j]
-        if not nxt.strip() or find_money(nxt) or len(nxt.strip()) > 80:
+        if not nxt.strip():
+            if j > i + 1 and not lines[j - 1].strip():
+                return None
+            continue  # OCR puts a blank line between the wrapped pieces
+        if find_money(nxt) or len(nxt.strip()) > 80:
             return None
         m = _PAREN_PROC_RE.search(nxt)
         if m:
@@ -718,6 +792,70 @@ def _wrapped_code_row(
                 row.source_lines.extend(range(i + 1, j + 1))
             return row
     return None
+
+
+#: A row's cells that a text PDF wrapped onto the next line: a truncated amount
+#: ("$10,822.0" / "0"), a truncated numeric date ("06-14-202" / "5"), a month-name date
+#: missing its year ("February 28," / "2025") and a Reason cell ending in its label
+#: ("reason code" / "252 M127", "reason" / "code 242", "CARC:" / "11").
+_CUT_MONEY_RE = re.compile(r"^\$?[0-9][0-9,]*\.(?P<d>[0-9]?)$")
+_CUT_DATE_RE = re.compile(r"^[0-9]{1,2}[-/][0-9]{1,2}[-/](?P<y>[0-9]|[0-9]{3})$")
+_MONTH_TOKEN_RE = re.compile(
+    r"(?i)^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$"
+)
+_DANGLING_REASON_RE = re.compile(
+    r"(?i)(?:\b(?:reason|reason\s+codes?|carcs?|adj(?:ustment)?(?:\s+codes?)?|denial\s+codes?)"
+    r"\s*[:#]?|\bcode\s*[:#]?|\(\s*group\s*:?)\s*$"
+)
+_WRAP_TOKEN_RE = re.compile(
+    r"^(?:[0-9]{1,4}|(?i:codes?|reason)\s*:?|:|[A-Z]{1,2}[0-9]{1,3}|[A-Z]{2}|(?:CO|PR|OA|PI|CR)\))$"
+)
+
+
+def _merge_wrapped_cells(line: str, nxt: str) -> str | None:
+    """``line`` with the cell fragments of ``nxt`` put back in place, when ``nxt`` holds
+    nothing but the wrapped ends of ``line``'s cells; None otherwise."""
+    if len(line) > MAX_ROW_CHARS or len(nxt) > 80 or "|" in line:
+        return None
+    frags = nxt.split()
+    if not frags or len(frags) > 6 or not all(_WRAP_TOKEN_RE.match(f) for f in frags):
+        return None
+    toks = line.split()
+    # (token index, what completes it)
+    slots: list[tuple[int, re.Pattern[str], str]] = []
+    for k, t in enumerate(toks):
+        mm = _CUT_MONEY_RE.match(t)
+        if mm and "." in t:
+            need = 2 - len(mm.group("d"))
+            slots.append((k, re.compile(rf"^[0-9]{{{need}}}$"), ""))
+            continue
+        dm = _CUT_DATE_RE.match(t)
+        if dm:
+            need = 4 - len(dm.group("y"))
+            slots.append((k, re.compile(rf"^[0-9]{{{need}}}$"), ""))
+            continue
+        if (
+            k >= 1
+            and re.fullmatch(r"[0-9]{1,2},", t)
+            and _MONTH_TOKEN_RE.match(toks[k - 1])
+            and not (k + 1 < len(toks) and re.fullmatch(r"(?:19|20)[0-9]{2}", toks[k + 1]))
+        ):
+            slots.append((k, re.compile(r"^(?:19|20)[0-9]{2}$"), " "))
+    dangling = bool(_DANGLING_REASON_RE.search(line))
+    if not slots and not dangling:
+        return None
+    j = 0
+    for k, rx, sep in slots:
+        if j < len(frags) and rx.match(frags[j]):
+            toks[k] = toks[k] + sep + frags[j]
+            j += 1
+    rest = frags[j:]
+    if rest and not dangling:
+        return None
+    code_like = r"[0-9]{1,3}|[A-Z]{1,2}[0-9]{1,3}|[A-Z]{2}\)"
+    if j == 0 and not (dangling and any(re.fullmatch(code_like, f) for f in rest)):
+        return None
+    return " ".join(toks + rest)
 
 
 _MONTH_DAY_START_RE = re.compile(
@@ -808,7 +946,15 @@ def parse_tables(lines: list[str]) -> TableResult:
                 # a blank line ends continuation but not the table
                 last = None
                 continue
-            row = parse_row(line, header, claim)
+            row = None
+            if i + 1 < len(lines) and header is not None:
+                merged = _merge_wrapped_cells(line, lines[i + 1])
+                if merged is not None:
+                    row = parse_row(merged, header, claim)
+                    if row is not None:
+                        row.source_lines.append(i + 1)
+            if row is None:
+                row = parse_row(line, header, claim)
             if row is None:
                 row = _wrapped_code_row(lines, i, header, claim)
             elif row.service_date is None and i + 1 < len(lines):

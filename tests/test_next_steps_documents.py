@@ -565,10 +565,14 @@ CASES: dict[str, Case] = {
         category="medical_necessity",
         seed=2,
         playbook="medical_necessity",
-        first="confirm_deadline",
-        dues={"confirm_deadline": L(5), "request_criteria": L(10)},
-        basis="workers_comp_state_specific",
-        deadline=None,
+        # the letter states its own clock ("You have 30 days from the day you receive this
+        # letter"): that rule wins over the state-specific default, counted from the
+        # letter date (receipt is later, so this errs early)
+        first="request_criteria",
+        # min(letter + 10, deadline - 45) falls before the letter: due at once
+        dues={"request_criteria": L(0)},
+        basis="stated_rule",
+        deadline=L(30),
         appeal=True,
     ),
 }
@@ -663,6 +667,8 @@ def test_every_refinement_and_plan_type_rule_has_a_document() -> None:
     bases = {c.basis for c in CASES.values()}
     for rule in load_deadline_rules().rules:
         if rule.kind == "appeal" and rule.stage in ("initial", "any"):
-            if rule.plan_types == ["part_d"]:
-                continue  # every generated Part D notice states its deadline (step_therapy_part_d)
+            if rule.plan_types in (["part_d"], ["workers_comp"]):
+                # every generated Part D notice and workers' comp review letter states its
+                # deadline or its own clock (step_therapy_part_d, workers_comp_state_specific)
+                continue
             assert rule.name in bases, rule.name
