@@ -494,6 +494,14 @@ def train(
     model_scores, model_pred = evaluate(model, test_docs)
     base_scores, base_pred = evaluate(RuleClassifier(), test_docs)
     meta["held_out_scores"] = {"model": model_scores, "rule_baseline": base_scores}
+    meta["held_out_scores_by_form"] = {
+        part: {"model": evaluate(model, subset)[0],
+               "rule_baseline": evaluate(RuleClassifier(), subset)[0]}
+        for part, subset in (
+            ("text", [d for d in test_docs if not _is_ocr_form(d.record)]),
+            ("ocr", [d for d in test_docs if _is_ocr_form(d.record)]),
+        ) if subset
+    }
     labels, matrix = confusion([d.label for d in test_docs], model_pred)
     meta["confusion"] = {"labels": labels, "matrix": matrix}
 
@@ -541,9 +549,9 @@ def model_card(meta: dict[str, Any]) -> str:
         "* Held-out data are whole template families and payers never seen in training; a "
         "new payer's template may still be out of distribution.",
         "* `confidence` is the calibrated top probability; `needs_review` is set below "
-        f"{meta['threshold']:.3f} (chosen on validation families for "
-        f"{TARGET_PRECISION:.0%} accuracy among accepted documents) or when codes and the "
-        "decision disagree.",
+        f"{meta['threshold']:.3f} (chosen for {TARGET_PRECISION:.0%} accuracy among accepted "
+        "documents on out-of-fold predictions, each by a model that never saw the document's "
+        "template family) or when codes and the decision disagree.",
         "* English only; boilerplate (appeal rights, notices, taglines) is down-weighted by "
         "regex rules, not learned.",
         "",
@@ -563,6 +571,23 @@ def model_card(meta: dict[str, Any]) -> str:
         f"{_fmt(m['accuracy_not_flagged'])} |",
         f"| keyword baseline | {b['macro_f1']:.3f} | {b['accuracy']:.3f} | "
         f"{b['needs_review_rate']:.3f} | {_fmt(b['accuracy_not_flagged'])} |",
+        "",
+        "By form (text: text PDFs and plain text; OCR: scans, faxes and photos, read by "
+        "tesseract through the pipeline's reader):",
+        "",
+        "| form | documents | model macro-F1 | baseline macro-F1 | needs_review rate | "
+        "accuracy when not flagged |",
+        "|---|---|---|---|---|---|",
+        *[
+            f"| {part} | {v['model']['n']} | {v['model']['macro_f1']:.3f} | "
+            f"{v['rule_baseline']['macro_f1']:.3f} | {v['model']['needs_review_rate']:.3f} | "
+            f"{_fmt(v['model']['accuracy_not_flagged'])} |"
+            for part, v in meta.get("held_out_scores_by_form", {}).items()
+        ],
+        "",
+        "Reproduce: the commands in docs/evaluation.md (`denials corpus` for the training "
+        "corpora, then `denials train ... --also ... --read-cache ...`); same corpus and "
+        "seed give the same scores.",
         "",
         "### Per category (model / baseline F1)",
         "",
