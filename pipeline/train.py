@@ -150,8 +150,13 @@ def load_docs(
 
 
 def _doc_id(rec: dict[str, Any]) -> str:
-    """Stable id of a record across corpora (no machine paths, so digests reproduce)."""
-    return f"{int(rec.get('corpus', 0))}/{rec['file']}"
+    """Stable id of a record across corpora (no machine paths, so digests reproduce).
+
+    The file's stem, not its name: a corpus of scans and the same corpus kept as the
+    text its OCR gave (``doc_0007.tif`` / ``doc_0007.txt``) are the same training data
+    and get the same digest when the texts are the same.
+    """
+    return f"{int(rec.get('corpus', 0))}/{Path(str(rec['file'])).stem}"
 
 
 def data_digest(docs: Sequence[Doc]) -> str:
