@@ -168,11 +168,21 @@ def _canonical(field: str, value: Any) -> Any:
     return value
 
 
+def _extracted(field: str, result: dict[str, Any]) -> Any:
+    """The record's value of ``field`` as extraction gave it. ``appeal_deadline`` is the
+    deadline the document states (a date, or "within N days of this notice"): a record
+    whose deadline was derived from a rule (plan type, "N days from receipt") states
+    none, so its derived date is not scored as extracted."""
+    if field == "appeal_deadline" and result.get("deadline_basis") != "stated":
+        return None
+    return result.get(field)
+
+
 def field_matches(truth: dict[str, Any], result: dict[str, Any]) -> dict[str, bool]:
     """Exact match per field of canonical forms (whitespace/case-insensitive for text;
     null must match null)."""
     return {
-        f: _norm(_canonical(f, truth.get(f))) == _norm(_canonical(f, result.get(f)))
+        f: _norm(_canonical(f, truth.get(f))) == _norm(_canonical(f, _extracted(f, result)))
         for f in FIELDS
         if f in truth
     }

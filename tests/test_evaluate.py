@@ -51,7 +51,8 @@ def test_field_matches_normalise_case_space_numbers_and_lists() -> None:
     truth = {"payer": "Acme  Health", "amount_billed": 1250.0, "service_dates": ["2026-01-02",
              "2026-01-01"], "appeal_deadline": None, "member_id": "X1"}
     got = {"payer": "ACME health", "amount_billed": 1250.004, "service_dates": ["2026-01-01",
-           "2026-01-02"], "appeal_deadline": "2026-05-01", "member_id": "X1"}
+           "2026-01-02"], "appeal_deadline": "2026-05-01", "deadline_basis": "stated",
+           "member_id": "X1"}
     assert field_matches(truth, got) == {"payer": True, "amount_billed": True,
                                          "service_dates": True, "appeal_deadline": False,
                                          "member_id": True}
@@ -133,3 +134,17 @@ def test_denials_eval_runs_on_the_committed_sample_set(tmp_path: Path, capsys) -
     assert "held_out" in rep  # the shipped model names its held-out families
     printed = capsys.readouterr().out
     assert "keyword baseline" in printed and "== all documents: 15 documents" in printed
+
+
+def test_derived_deadline_is_not_scored_as_a_stated_one() -> None:
+    # bug: eval_scored_rule_deadlines_as_extracted. A record whose deadline came from the
+    # plan-type rule was compared with the truth's stated deadline (null) and failed.
+    from pipeline.evaluate import field_matches
+
+    truth = {"appeal_deadline": None}
+    derived = {"appeal_deadline": "2026-09-01", "deadline_basis": "erisa_aca_internal_appeal"}
+    stated = {"appeal_deadline": "2026-09-01", "deadline_basis": "stated"}
+    assert field_matches(truth, derived)["appeal_deadline"] is True
+    assert field_matches(truth, stated)["appeal_deadline"] is False
+    assert field_matches({"appeal_deadline": "2026-09-01"}, stated)["appeal_deadline"] is True
+    assert field_matches({"appeal_deadline": "2026-09-01"}, derived)["appeal_deadline"] is False
