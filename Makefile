@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	@bash scripts/ensure-tesseract.sh --tesserocr $(VENV)/bin/pip
 	@touch $(STAMP)
 
 run: setup
@@ -33,11 +34,15 @@ lint: setup
 schema: setup
 	$(VENV)/bin/denials schema --out pipeline/schema/result.schema.json
 
-# benchmarks (figures: bench/results.json, docs/performance.md); about 10 minutes
+# benchmarks (figures: bench/results.json, docs/performance.md); about 35 minutes,
+# most of it the 10,000-document batch of bench_scale.py
 bench: setup
 	$(VENV)/bin/python bench/bench_show.py
+	$(VENV)/bin/python bench/check_text_layer.py
 	$(VENV)/bin/python bench/bench_text_pdfs.py
 	$(VENV)/bin/python bench/bench_scans.py
+	$(VENV)/bin/python bench/bench_scale.py
+	$(VENV)/bin/python bench/report.py
 
 clean:
 	rm -rf out .pytest_cache

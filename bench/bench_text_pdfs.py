@@ -36,60 +36,101 @@ def _child(mode: str, corpus: Path, out: Path, workers: int) -> dict:
     for p in docs[:2]:
         shutil.copy(p, warm)
     if mode == "flow":
-        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        from pipeline.cli import _prefect_env
+
+        _prefect_env(quiet=True)  # the environment `denials triage -q` runs the flow in
         from flows.triage import run_triage
         from pipeline.settings import Settings
 
         settings = Settings(workers=workers).model_dump()
         run_triage([str(warm)], str(out / "warm-out"), workers=workers, settings=settings)
-        t1 = time.perf_counter()
+        t1, c1, a1 = time.perf_counter(), _cpu(), _tree_cpu()
         run_triage([str(corpus)], str(out / "out"), workers=workers, settings=settings)
-        t2 = time.perf_counter()
+        t2, c2, a2 = time.perf_counter(), _cpu(), _tree_cpu()
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         from pipeline.output import ResultWriter
+        from pipeline.settings import Settings
+        from pipeline.triage import triage_record, warm_worker
 
-        with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
-            list(pool.map(_triage, docs[:2 * workers]))  # every worker loaded
-            t1 = time.perf_counter()
+        sj = Settings(workers=workers).model_dump_json()
+        with ProcessPoolExecutor(workers, initializer=warm_worker, initargs=(sj,)) as pool:
+            warm_out = str(out / "warm-out")
+            list(pool.map(triage_record, docs[:2 * workers], [sj] * (2 * workers),
+                          [warm_out] * (2 * workers)))  # every worker loaded
+            t1, c1, a1 = time.perf_counter(), _cpu(), _tree_cpu()
             writer = ResultWriter(out / "out")
-            futures = [pool.submit(_triage, p) for p in docs]
+            # the same library call as the flow's task: the record, and its appeal
+            # drafts written by the worker
+            futures = [pool.submit(triage_record, p, sj, str(out / "out")) for p in docs]
             for f in as_completed(futures):
                 writer.append(f.result())
             tf = time.perf_counter()
-            writer.finalize()  # worklist, appeal drafts (text + PDF), report: serial
-            t2 = time.perf_counter()
+            writer.finalize()  # worklist, missing drafts (none), report
+            t2, c2, a2 = time.perf_counter(), _cpu(), _tree_cpu()
         return {"startup_s": t1 - t0, "batch_s": t2 - t1, "finalize_s": t2 - tf,
-                "n": len(docs)}
-    return {"startup_s": t1 - t0, "batch_s": t2 - t1, "n": len(docs)}
+                "main_cpu_s": c2 - c1, "batch_cpu_s": a2 - a1, "n": len(docs)}
+    return {"startup_s": t1 - t0, "batch_s": t2 - t1, "main_cpu_s": c2 - c1,
+            "batch_cpu_s": a2 - a1, "n": len(docs)}
 
 
-_TRIAGER = None
+def _cpu() -> float:
+    """CPU seconds of this process (all its threads; not its worker processes)."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
 
 
-def _init_worker() -> None:
-    global _TRIAGER
-    from pipeline.triage import Triager
+def _tree_cpu() -> float:
+    """CPU seconds of this process and all its descendants, live or waited for.
 
-    _TRIAGER = Triager()
-    _TRIAGER.get_classifier()
-    _TRIAGER.ocr_engine()
+    Less sensitive to other jobs on the machine than wall time: with the machine
+    shared, compare the flow's and the pool's CPU per document as well.
+    """
+    import resource
 
-
-def _triage(path: str) -> dict:
-    return _TRIAGER.triage(path).model_dump(mode="json")
+    me = os.getpid()
+    parent: dict[int, int] = {}
+    stat: dict[int, list[str]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parent[int(d)], stat[int(d)] = int(fields[1]), fields
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid, fields in stat.items():
+        p = pid
+        while p not in (0, 1, me) and p in parent:
+            p = parent[p]
+        if p == me and pid != me:  # utime, stime, cutime, cstime of a live descendant
+            total += sum(int(x) for x in fields[11:15]) / tick
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):  # self, and waited children
+        ru = resource.getrusage(who)
+        total += ru.ru_utime + ru.ru_stime
+    return total
 
 
 def _run_child(mode: str, corpus: Path, workers: int) -> dict:
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         out = subprocess.run(
             [sys.executable, __file__, "--child", mode, "--corpus", str(corpus),
              "--out", tmp, "--workers", str(workers)],
             cwd=ROOT, capture_output=True, text=True, check=True,
         ).stdout
-    return json.loads(out.splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    res = json.loads(out.splitlines()[-1])
+    # CPU of the whole process tree (workers, Prefect's server), start-up included
+    res["tree_cpu_s"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return res
 
 
 def main() -> int:
@@ -116,7 +157,9 @@ def main() -> int:
             res = _run_child(mode, corpus, args.workers)
             runs[mode].append(res)
             print(f"  run {r + 1} {mode}: start-up {res['startup_s']:.1f} s, batch "
-                  f"{res['batch_s']:.1f} s = {n / res['batch_s']:.1f} docs/s", flush=True)
+                  f"{res['batch_s']:.1f} s = {n / res['batch_s']:.1f} docs/s; CPU during the "
+                  f"batch: {res['batch_cpu_s']:.1f} s in all processes, "
+                  f"{res['main_cpu_s']:.1f} s in the main one", flush=True)
         if not args.no_cli:
             with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
                 cli.append(timed_run([*denials_cmd(), "triage", str(corpus), "--out", tmp,
@@ -134,6 +177,10 @@ def main() -> int:
         "pool_startup_s": round(median([x["startup_s"] for x in runs["pool"]]), 2),
         "cli_total_s": round(median(cli), 2) if cli else None,
         "pool_finalize_s": round(median([x["finalize_s"] for x in runs["pool"]]), 2),
+        "flow_cpu_ms_per_doc": round(median([x["batch_cpu_s"] for x in runs["flow"]]) / n
+                                     * 1000, 1),
+        "pool_cpu_ms_per_doc": round(median([x["batch_cpu_s"] for x in runs["pool"]]) / n
+                                     * 1000, 1),
         "runs": runs,
         "targets": {"flow_docs_per_s": 20, "flow_over_pool_max": 1.3},
     }
@@ -144,6 +191,9 @@ def main() -> int:
           f"(start-up {figures['pool_startup_s']:.1f} s)")
     print(f"    of which finalize (worklist, drafts, report): {figures['pool_finalize_s']:.1f} s")
     print(f"  flow / pool time:      {figures['flow_over_pool']:.2f}x; target <= 1.3x")
+    print(f"  CPU per document (all processes, during the batch): flow "
+          f"{figures['flow_cpu_ms_per_doc']:.0f} ms, pool {figures['pool_cpu_ms_per_doc']:.0f} ms"
+          f" = {figures['flow_cpu_ms_per_doc'] / figures['pool_cpu_ms_per_doc']:.2f}x")
     if cli:
         print(f"  denials triage whole command: {figures['cli_total_s']:.1f} s")
     save("text_pdfs", figures)

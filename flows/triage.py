@@ -40,7 +40,14 @@ from pipeline.batch import (
 from pipeline.errors import DenialsError
 from pipeline.output import ResultWriter
 from pipeline.settings import Settings
-from pipeline.triage import Triager, failed_result, triage_record
+from pipeline.triage import Triager, failed_result, record_for, triage_record, warm_worker
+
+#: Task threads per worker process. With worker processes a task thread mostly waits:
+#: on its process, and on Prefect's state round-trips to its server before and after.
+#: With 2 threads per worker the processes sat idle between tasks: 1,000 text PDFs took
+#: 87.8 s; with 8, 64.5 s (docs/performance.md). In-process work is still bounded by
+#: ``workers`` (_in_process_slot).
+THREADS_PER_WORKER = 8
 
 #: Smaller batches run in-process: starting the worker processes (imports, model
 #: load) costs about as much as a few dozen text PDFs.
@@ -48,6 +55,8 @@ PROCESS_POOL_MIN_DOCS = 16
 
 _POOL: ProcessPoolExecutor | None = None  # set by triage_batch for the thread runner
 _POOL_LOCK = threading.Lock()
+#: pools started ahead of their batch by ``prestart_processes``, by worker count
+_WARM: dict[int, ProcessPoolExecutor] = {}
 
 
 @lru_cache(maxsize=4)
@@ -76,18 +85,20 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     cache_policy=NO_CACHE,
     persist_result=False,  # results hold PHI: they go to our output only
 )
-def triage_document_task(path: str, index: int, settings_json: str) -> dict:
+def triage_document_task(path: str, index: int, settings_json: str,
+                         out_dir: str | None = None) -> dict:
+    # the library call also writes the document's appeal drafts into out_dir
     pool = _POOL
     if pool is not None:
         try:
-            return pool.submit(triage_record, path, settings_json).result()
+            return pool.submit(triage_record, path, settings_json, out_dir).result()
         except BrokenProcessPool:
             # a worker died (e.g. killed for memory): one more try in a fresh pool;
             # a document that kills it again fails alone, as a failed record
-            return _fresh_pool(pool).submit(triage_record, path, settings_json).result()
+            return _fresh_pool(pool).submit(triage_record, path, settings_json,
+                                            out_dir).result()
     with _in_process_slot(settings_json):
-        result = _triager(settings_json).triage(path, raise_retryable=True)
-    return result.model_dump(mode="json")
+        return record_for(_triager(settings_json), path, out_dir)
 
 
 @lru_cache(maxsize=4)
@@ -115,6 +126,31 @@ def _fresh_pool(broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
         return _POOL if _POOL is not None else broken
 
 
+def prestart_processes(workers: int, settings_json: str) -> None:
+    """Start the next batch's worker processes (imports, model load) in the background.
+
+    Called before the flow starts, so the workers load while Prefect starts its
+    temporary server (about 5 s) instead of inside the batch. The batch that
+    qualifies for processes takes this pool; ``discard_prestarted`` shuts down one
+    left unused (e.g. a re-run with little left to do).
+    """
+    with _POOL_LOCK:
+        if workers in _WARM:
+            return
+        pool = _new_pool(workers)
+        for _ in range(workers):  # spawn start: one process per submitted call, at once
+            pool.submit(warm_worker, settings_json)
+        _WARM[workers] = pool
+
+
+def discard_prestarted() -> None:
+    with _POOL_LOCK:
+        pools = list(_WARM.values())
+        _WARM.clear()
+    for pool in pools:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextlib.contextmanager
 def _document_processes(workers: int, n_docs: int) -> Iterator[None]:
     """Worker processes for the library calls of this batch, when worth it."""
@@ -127,7 +163,7 @@ def _document_processes(workers: int, n_docs: int) -> Iterator[None]:
         yield
         return
     with _POOL_LOCK:
-        _POOL = _new_pool(workers)
+        _POOL = _WARM.pop(workers, None) or _new_pool(workers)
     try:
         yield
     finally:
@@ -183,7 +219,7 @@ def triage_batch(
         else:
             with _document_processes(workers or cfg.workers, len(todo)):
                 futures = {
-                    triage_document_task.submit(path, i, settings_json): path
+                    triage_document_task.submit(path, i, settings_json, out_dir): path
                     for i, path in enumerate(todo)
                 }
                 for future in as_completed(list(futures)):
@@ -262,15 +298,19 @@ def run_triage(
 
         runner: Any = make_task_runner(workers, dask)
     else:
-        # twice the workers: with worker processes (big batches) a thread only waits on its
-        # process, and the extra ones keep the processes fed while Prefect records task
-        # states; in-process work is still bounded by `workers` (_in_process_slot)
-        runner = ThreadPoolTaskRunner(max_workers=2 * workers)
+        # more threads than workers: with worker processes (big batches) a thread only
+        # waits on its process, and the extra ones keep the processes fed while Prefect
+        # records task states; in-process work is still bounded by `workers`
+        runner = ThreadPoolTaskRunner(max_workers=THREADS_PER_WORKER * workers)
     request = write_request(out_dir, paths=paths, db_url=db_url)
     try:
+        if (not dask and not db_url and workers >= 2
+                and len(collect_inputs(paths, exclude=[out_dir])) >= PROCESS_POOL_MIN_DOCS):
+            prestart_processes(workers, Settings(**(settings or {})).model_dump_json())
         return triage_batch.with_options(task_runner=runner)(
             out_dir=out_dir, workers=workers, settings=settings, progress=progress,
             reprocess=reprocess, request_file=str(request),
         )
     finally:
         request.unlink(missing_ok=True)
+        discard_prestarted()

@@ -13,7 +13,9 @@ payer) and ``patient`` (the member, or an advocate on their behalf).
 
 Where the draft goes is decided once, in :func:`pipeline.triage.analyse`: an
 advised appeal gets ``appeal_draft = draft_relpath(sha256)``; the files are
-written by :meth:`pipeline.output.ResultWriter.finalize` (:func:`write_drafts`),
+written by the worker that triaged the document, as it finishes
+(:func:`write_record_drafts`, via :func:`pipeline.triage.triage_record`), and any
+still missing by :meth:`pipeline.output.ResultWriter.finalize` (:func:`write_drafts`),
 never over an existing draft (the writer may have edited it).
 
 Nothing here logs letter text, names or identifiers.
@@ -48,6 +50,7 @@ __all__ = [
     "draft_relpath",
     "draft_paths",
     "write_drafts",
+    "write_record_drafts",
 ]
 
 Voice = Literal["billing_office", "patient"]
@@ -646,35 +649,50 @@ def write_drafts(
     Existing files are left alone: the writer may have edited them (delete a draft
     to have it generated again). Returns the number of files written.
     """
-    from .output import atomic_write
-
-    out_dir = Path(out_dir)
-    written = 0
-    for rec in records:
-        rel = rec.get("appeal_draft")
-        if not rel or rec.get("status") != "ok":
-            continue
-        if not _SAFE_REL_RE.match(rel):  # only ever appeals/<hex>.txt, never outside DIR
-            log.warning("ignored an appeal_draft path that is not ours")
-            continue
-        paths = draft_paths(rel)
-        todo = {k: out_dir / p for k, p in paths.items() if not (out_dir / p).exists()}
-        if not todo:
-            continue
-        (out_dir / APPEALS_DIR).mkdir(mode=0o700, exist_ok=True)
-        try:  # one bad record must not cost the batch its other drafts and its report
-            result = Result.model_validate(rec)
-            for voice in VOICES:
-                need = [(ext, path) for (v, ext), path in todo.items() if v == voice]
-                if not need:
-                    continue
-                draft = draft_appeal(result, voice=voice, today=today)
-                for ext, path in need:
-                    atomic_write(path, draft.text if ext == "txt" else draft_pdf(draft))
-                    written += 1
-        except Exception as exc:  # logged without the record's content
-            log.error("appeal draft not written for %s (%s)", draft_key(rel.split("/")[-1]),
-                      type(exc).__name__)
+    written = sum(write_record_drafts(rec, out_dir, today=today) for rec in records)
     if written:
         log.info("appeal drafts written: %d file(s)", written)
+    return written
+
+
+def write_record_drafts(
+    record: Result | dict, out_dir: Path, *, today: date | None = None
+) -> int:
+    """Write the missing draft files of one record (a ``Result`` or its JSON dict).
+
+    Called by the worker that triaged the document, as soon as it is done (so the
+    PDFs are rendered in parallel), and again by ``ResultWriter.finalize`` for any
+    that are still missing. Never raises for a bad record: it is logged (without
+    the record's content) and the batch goes on. Returns the number of files written.
+    """
+    from .output import atomic_write
+
+    if isinstance(record, Result):
+        rel, status = record.appeal_draft, record.status
+    else:
+        rel, status = record.get("appeal_draft"), record.get("status")
+    if not rel or status != "ok":
+        return 0
+    if not _SAFE_REL_RE.match(rel):  # only ever appeals/<hex>.txt, never outside DIR
+        log.warning("ignored an appeal_draft path that is not ours")
+        return 0
+    out_dir = Path(out_dir)
+    todo = {k: out_dir / p for k, p in draft_paths(rel).items() if not (out_dir / p).exists()}
+    if not todo:
+        return 0
+    written = 0
+    try:  # one bad record must not cost the batch its other drafts and its report
+        (out_dir / APPEALS_DIR).mkdir(mode=0o700, exist_ok=True)
+        result = record if isinstance(record, Result) else Result.model_validate(record)
+        for voice in VOICES:
+            need = [(ext, path) for (v, ext), path in todo.items() if v == voice]
+            if not need:
+                continue
+            draft = draft_appeal(result, voice=voice, today=today)
+            for ext, path in need:
+                atomic_write(path, draft.text if ext == "txt" else draft_pdf(draft))
+                written += 1
+    except Exception as exc:  # logged without the record's content
+        log.error("appeal draft not written for %s (%s)", draft_key(rel.split("/")[-1]),
+                  type(exc).__name__)
     return written

@@ -43,8 +43,7 @@ def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 def cmd_triage(args: argparse.Namespace) -> int:
     settings = _settings(args)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if args.quiet else "INFO")
+    _prefect_env(args.quiet)
     from flows.triage import run_triage
 
     summary = run_triage(

@@ -17,6 +17,8 @@ import os
 import re
 import shutil
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
@@ -156,6 +158,163 @@ class TesseractEngine:
             # OSD refuses pages with too little text; such a page is left as it is.
             return 0
         return int(osd.get("rotate", 0)) % 360
+
+
+#: Where distributions put tesseract's language data (tesserocr's wheel needs a path).
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+)
+_TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth" \
+    "\theight\tconf\ttext"
+
+
+class TesserocrEngine:
+    """Tesseract in this process through tesserocr: the model is loaded once per thread,
+    and a page goes to tesseract as an in-memory bitmap (no subprocess, no PNG file).
+
+    Built against the system's libtesseract (``make setup``), it gives the same word
+    table as the command's TSV output, read by the same :func:`words_to_text`: the
+    same text, faster (docs/performance.md). Orientation detection (doubtful pages
+    only) goes through the command. Optional: when tesserocr or its language data is
+    missing, :meth:`check` raises and ``Triager.ocr_engine`` uses the command; when it
+    cannot be loaded or has another tesseract version, pages go to the command.
+    """
+
+    def __init__(self, language: str = "eng", psm: int = 3, timeout_s: float = 60.0,
+                 tessdata: str | None = None, any_version: bool = False) -> None:
+        self.language = language
+        self.any_version = any_version  # else only the command's tesseract version
+        self.psm = psm
+        self.timeout_s = timeout_s
+        self.tessdata = tessdata
+        self._local = threading.local()
+        self._init_lock = threading.Lock()
+        self._usable: bool | None = None  # decided at the first page (_ready)
+        self._cli = TesseractEngine(language=language, psm=psm, timeout_s=timeout_s)
+
+    def check(self) -> None:
+        """Cheap checks (module and language data present); OcrUnavailable otherwise.
+
+        tesserocr itself is loaded at the first page (:meth:`_ready`), so a run that
+        needs no OCR (`denials show` on a text PDF) does not pay for it.
+        """
+        import importlib.util
+
+        _omp_env()  # read once, when the library loads: one thread per page (module doc)
+        if importlib.util.find_spec("tesserocr") is None:
+            raise OcrUnavailable("tesserocr is not installed")
+        if self.tessdata is None:
+            env = os.environ.get("TESSDATA_PREFIX")
+            dirs = ([env, os.path.join(env, "tessdata")] if env else []) + list(TESSDATA_DIRS)
+            self.tessdata = next((d for d in dirs if all(
+                os.path.isfile(os.path.join(d, f"{lang}.traineddata"))
+                for lang in self.language.split("+"))), None)
+            if self.tessdata is None:
+                raise OcrUnavailable(
+                    f"no tesseract language data for {self.language}: {INSTALL_HINT}")
+
+    def _ready(self) -> bool:
+        """Load tesserocr (once); False when the tesseract command must be used instead.
+
+        Only the command's tesseract version is used in-process unless ``any_version``:
+        the PyPI wheel bundles another tesseract, whose text differs (make setup builds
+        tesserocr against the system's libtesseract).
+        """
+        with self._init_lock:
+            if self._usable is None:
+                self._usable = False
+                try:
+                    import tesserocr
+
+                    version = str(tesserocr.tesseract_version()).split()[1]
+                    try:
+                        command: str | None = probe().version
+                    except OcrUnavailable:
+                        command = None
+                    if self.any_version or command in (None, version):
+                        self._api()  # loads the model: a broken install shows here
+                        self._usable = True
+                    else:
+                        log.warning("tesserocr uses tesseract %s, the command %s: OCR runs "
+                                    "the command", version, command)
+                except (ImportError, IndexError, RuntimeError, OcrUnavailable) as exc:
+                    log.warning("tesserocr unusable (%s): OCR runs the tesseract command",
+                                type(exc).__name__)
+            return self._usable
+
+    def _api(self):  # type: ignore[no-untyped-def]
+        """This thread's tesseract instance (model loaded once per thread)."""
+        api = getattr(self._local, "api", None)
+        if api is None:
+            from tesserocr import PyTessBaseAPI
+
+            try:
+                api = PyTessBaseAPI(path=self.tessdata.rstrip("/") + "/",  # type: ignore[union-attr]
+                                    lang=self.language, psm=self.psm)
+            except RuntimeError as exc:
+                raise OcrUnavailable(f"tesserocr could not load its model: {INSTALL_HINT}") \
+                    from exc
+            self._local.api = api
+        return api
+
+    def recognize(self, image: Image.Image) -> OcrText:
+        if not self._ready():
+            return self._cli.recognize(image)
+        api = self._api()
+        try:
+            # The raw pixels, with no resolution: the PNG pytesseract gives the command
+            # has none either (tesseract estimates it), so the text is the command's.
+            # (tesserocr's SetImage would encode a BMP carrying the image's dpi, and the
+            # text would differ: measured on 33 of 40 scanned documents.)
+            bands = {"L": 1, "RGB": 3}.get(image.mode)
+            if bands is not None:
+                api.SetImageBytes(image.tobytes(), image.width, image.height, bands,
+                                  image.width * bands)
+            else:
+                api.SetImage(image)
+                api.SetSourceResolution(0)
+            t0 = time.monotonic()
+            if not api.Recognize(timeout=int(self.timeout_s * 1000)):
+                if time.monotonic() - t0 >= self.timeout_s * 0.99:
+                    raise OcrTimeout(
+                        f"OCR of a page took longer than {self.timeout_s:g} s and was stopped; "
+                        "retry later or raise DENIALS_OCR_TIMEOUT_S for very dense pages")
+                raise OcrError("tesseract failed on this page; the page image may be damaged")
+            tsv = api.GetTSVText(0)
+        except (RuntimeError, ValueError, TypeError) as exc:
+            raise OcrError(f"tesseract failed ({type(exc).__name__})") from exc
+        finally:
+            api.Clear()  # frees the page image and results; the model stays loaded
+        return words_to_text(tsv_to_dict(_TSV_HEADER + "\n" + tsv))
+
+    def orientation(self, image: Image.Image) -> int:
+        return self._cli.orientation(image)
+
+
+def tsv_to_dict(tsv: str) -> dict:
+    """Tesseract's TSV as pytesseract's ``Output.DICT`` (numbers as int, text as is)."""
+    rows = [row.split("\t") for row in tsv.strip("\n").split("\n")]
+    header = rows.pop(0)
+    if rows and len(rows[-1]) < len(header):
+        rows[-1].append("")
+    out: dict[str, list] = {h: [] for h in header}
+    last = len(header) - 1
+    for row in rows:
+        for i, head in enumerate(header):
+            if i >= len(row):
+                continue
+            if i == last:
+                out[head].append(row[i])
+            else:
+                try:
+                    out[head].append(int(float(row[i])))
+                except ValueError:
+                    out[head].append(row[i])
+    return out
 
 
 def words_to_text(data: dict) -> OcrText:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,10 @@ class Settings(BaseSettings):
     ocr_timeout_s: float = Field(60.0, gt=0, description="Per-page OCR timeout.")
     ocr_language: str = "eng"
     ocr_psm: int = Field(3, ge=0, le=13, description="Tesseract page segmentation mode.")
+    ocr_engine: Literal["auto", "tesserocr", "cli"] = Field(
+        "auto", description="tesseract in-process through tesserocr, or the tesseract "
+        "command (pytesseract); auto: tesserocr when it is installed and uses the same "
+        "tesseract version as the command (same text), else the command.")
     detect_rotation: bool = True
     # batch
     workers: int = Field(default_factory=default_workers, ge=1)

@@ -25,7 +25,7 @@ from .datamodel import (
     Result,
 )
 from .errors import DenialsError, OcrUnavailable, describe
-from .ocr import OcrEngine, TesseractEngine
+from .ocr import OcrEngine, TesseractEngine, TesserocrEngine
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,7 @@ class Triager:
     classifier: object | None = None
     today: date | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _engine_checked: bool = field(default=False, repr=False)
 
     def ocr_engine(self) -> OcrEngine | None:
@@ -47,20 +48,12 @@ class Triager:
         with self._lock:
             if self.engine is None and not self._engine_checked:
                 self._engine_checked = True
-                candidate = TesseractEngine(
-                    language=self.settings.ocr_language,
-                    psm=self.settings.ocr_psm,
-                    timeout_s=self.settings.ocr_timeout_s,
-                )
-                try:
-                    candidate.check()
-                    self.engine = candidate
-                except OcrUnavailable as exc:
-                    log.warning("OCR unavailable: %s", exc.message)
+                self.engine = _make_engine(self.settings)
             return self.engine
 
     def get_classifier(self):  # type: ignore[no-untyped-def]
-        with self._lock:
+        # its own lock: reading a document (OCR probe) need not wait for the model load
+        with self._model_lock:
             if self.classifier is None:
                 from .classify import default_classifier
 
@@ -71,18 +64,66 @@ class Triager:
         return triage_document(path, self, raise_retryable=raise_retryable)
 
 
+def _make_engine(settings: Settings) -> OcrEngine | None:
+    """tesserocr (in-process) when installed and allowed, else the tesseract command."""
+    kw = {"language": settings.ocr_language, "psm": settings.ocr_psm,
+          "timeout_s": settings.ocr_timeout_s}
+    if settings.ocr_engine != "cli":
+        fast = TesserocrEngine(**kw, any_version=settings.ocr_engine == "tesserocr")  # type: ignore[arg-type]
+        try:
+            fast.check()
+            if settings.ocr_engine == "auto":
+                fast._cli.check()  # the command is its fallback (and does orientation)
+            return fast
+        except OcrUnavailable as exc:
+            level = logging.WARNING if settings.ocr_engine == "tesserocr" else logging.DEBUG
+            log.log(level, "tesserocr not used (%s): OCR runs the tesseract command",
+                    exc.message)
+    cli = TesseractEngine(**kw)  # type: ignore[arg-type]
+    try:
+        cli.check()
+        return cli
+    except OcrUnavailable as exc:
+        log.warning("OCR unavailable: %s", exc.message)
+        return None
+
+
 @lru_cache(maxsize=4)
 def _cached_triager(settings_json: str) -> Triager:
     return Triager(settings=Settings.model_validate_json(settings_json))
 
 
-def triage_record(path: str, settings_json: str) -> dict:
+def triage_record(path: str, settings_json: str, out_dir: str | None = None) -> dict:
     """One document's record as JSON-ready dict, with one Triager per process and settings.
 
     The unit of work a worker process runs (see ``flows/triage.py``): the OCR probe
-    and the model load happen once per process. Retryable errors are raised.
+    and the model load happen once per process. Retryable errors are raised. With
+    ``out_dir``, the document's appeal drafts are written there too (see
+    :func:`record_for`).
     """
-    result = _cached_triager(settings_json).triage(path, raise_retryable=True)
+    return record_for(_cached_triager(settings_json), path, out_dir)
+
+
+def warm_worker(settings_json: str) -> None:
+    """Load what :func:`triage_record` needs (OCR probe, model) in this worker process."""
+    triager = _cached_triager(settings_json)
+    triager.ocr_engine()
+    triager.get_classifier()
+
+
+def record_for(triager: Triager, path: str, out_dir: str | None = None) -> dict:
+    """Triage one document (retryable errors raised) and return its record as a dict.
+
+    With ``out_dir``, an advised appeal's drafts (text and PDF, both voices) are
+    written there by this worker, as the document finishes, instead of one after
+    the other at the end of the batch (``ResultWriter.finalize`` writes only what is
+    still missing). The record is returned only after its drafts exist.
+    """
+    result = triager.triage(path, raise_retryable=True)
+    if out_dir is not None and result.appeal_draft:
+        from .appeal import write_record_drafts
+
+        write_record_drafts(result, Path(out_dir), today=triager.today)
     return result.model_dump(mode="json")
 
 
@@ -145,7 +186,8 @@ def analyse(doc: DocumentText, triager: Triager) -> Result:
         deadline_basis=steps.deadline_basis,
         reason_text=extraction.reason_text,
         recommendations=steps.recommendations,
-        # The one place the draft is decided: written by ResultWriter.finalize.
+        # The one place the draft is decided: written by record_for (in the worker)
+        # or, when still missing, by ResultWriter.finalize.
         appeal_draft=draft_relpath(doc.sha256) if steps.appeal_advised else None,
         pages=doc.pages,
     )

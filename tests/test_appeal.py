@@ -217,6 +217,30 @@ def test_finalize_writes_owner_only_drafts_only_where_advised(
     assert patient_pdf.exists()
 
 
+def test_the_worker_writes_the_drafts_before_returning_the_record(
+    triager: Triager, tmp_path: Path
+) -> None:
+    # drafts are rendered by the worker that triaged the document (in parallel), the
+    # same files finalize would write; finalize then has nothing left to write
+    from pipeline.triage import record_for
+
+    worker_dir, final_dir = tmp_path / "worker", tmp_path / "final"
+    worker_dir.mkdir()
+    final_dir.mkdir()
+    rec = record_for(triager, str(SAMPLES / STEP_THERAPY), str(worker_dir))
+    paths = draft_paths(rec["appeal_draft"])
+    assert all((worker_dir / p).is_file() for p in paths.values())
+    assert stat.S_IMODE((worker_dir / "appeals").stat().st_mode) == 0o700
+    assert write_drafts([rec], worker_dir, today=TODAY) == 0
+    assert write_drafts([rec], final_dir, today=TODAY) == 4
+    for p in paths.values():
+        assert (worker_dir / p).read_bytes() == (final_dir / p).read_bytes(), p
+    none = record_for(triager, str(SAMPLES / CODING_ERROR), str(worker_dir))
+    assert none["appeal_draft"] is None
+    assert sorted(q.name for q in (worker_dir / "appeals").iterdir()) == sorted(
+        Path(p).name for p in paths.values())
+
+
 def test_a_draft_path_pointing_elsewhere_is_ignored(tmp_path: Path) -> None:
     rec = Result(source="x.pdf", sha256="a" * 64, status="ok",
                  appeal_draft="../outside.txt").model_dump(mode="json")

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from pipeline.datamodel import FileFormat, PageMethod
-from pipeline.errors import EmptyFile, UnsupportedFormat
-from pipeline.ocr import TesseractEngine, words_to_text
+from pipeline.errors import EmptyFile, OcrUnavailable, UnsupportedFormat
+from pipeline.ocr import TesseractEngine, TesserocrEngine, tsv_to_dict, words_to_text
 from pipeline.read import decode_text, detect_format, read_document
 from pipeline.settings import Settings
 
@@ -136,9 +136,25 @@ def test_words_to_text_rebuilds_lines_blocks_and_columns() -> None:
 REAL = TesseractEngine(timeout_s=60)
 
 
+def _real_engines() -> list:
+    """The tesseract command, and tesserocr (in-process) when it is installed."""
+    engines = [pytest.param(REAL, id="cli")]
+    fast = TesserocrEngine(timeout_s=60)
+    try:
+        fast.check()
+        engines.append(pytest.param(fast, id="tesserocr"))
+    except OcrUnavailable:
+        pass
+    return engines
+
+
+REAL_ENGINES = _real_engines()
+
+
 @pytest.mark.tesseract
-def test_real_tesseract_reads_a_scanned_pdf(scanned_pdf: Path) -> None:
-    doc = read_document(scanned_pdf, REAL, SETTINGS)
+@pytest.mark.parametrize("real", REAL_ENGINES)
+def test_real_tesseract_reads_a_scanned_pdf(scanned_pdf: Path, real) -> None:
+    doc = read_document(scanned_pdf, real, SETTINGS)
     page = doc.pages[0]
     assert page.method is PageMethod.OCR
     assert page.ocr_confidence is not None and page.ocr_confidence > 70
@@ -148,24 +164,26 @@ def test_real_tesseract_reads_a_scanned_pdf(scanned_pdf: Path) -> None:
 
 @pytest.mark.tesseract
 @pytest.mark.parametrize("turned", [90, 180])
-def test_real_tesseract_turns_a_rotated_scan_upright(tmp_path: Path, turned: int) -> None:
+@pytest.mark.parametrize("real", REAL_ENGINES)
+def test_real_tesseract_turns_a_rotated_scan_upright(tmp_path: Path, turned: int, real) -> None:
     # PIL rotates counter-clockwise; tesseract alone misreads these two orientations
     page = render_lines(LETTER_LINES, dpi=200).rotate(turned, expand=True)
     path = tmp_path / "rotated.png"
     page.save(path)
-    doc = read_document(path, REAL, SETTINGS)
+    doc = read_document(path, real, SETTINGS)
     assert doc.pages[0].rotation == turned
     assert "prior authorization" in doc.text
     assert doc.pages[0].ocr_confidence and doc.pages[0].ocr_confidence > 80
 
 
 @pytest.mark.tesseract
-def test_real_tesseract_reads_a_fax_at_204x98(tmp_path: Path) -> None:
+@pytest.mark.parametrize("real", REAL_ENGINES)
+def test_real_tesseract_reads_a_fax_at_204x98(tmp_path: Path, real) -> None:
     page = render_lines(LETTER_LINES, dpi=204)
     fax = page.resize((page.width, page.height * 98 // 204)).convert("1")
     path = tmp_path / "fax.tif"
     fax.save(path, format="TIFF", dpi=(204, 98), compression="group4")
-    doc = read_document(path, REAL, SETTINGS)
+    doc = read_document(path, real, SETTINGS)
     assert "authorization" in doc.text.lower()
     assert doc.pages[0].ocr_confidence and doc.pages[0].ocr_confidence > 60
 
@@ -190,3 +208,64 @@ def _concat_pdfs(parts: list[Path], out: Path) -> None:
         src.close()
     dest.save(str(out))
     dest.close()
+
+
+def test_fast_page_text_is_pdfplumbers_extract_text(tmp_path: Path) -> None:
+    # page_text rebuilds only the character attributes extract_text reads: the text
+    # must be the same, page for page (bench/check_text_layer.py checks whole corpora)
+    import pdfplumber
+
+    from pipeline.read import page_text
+
+    samples = Path(__file__).resolve().parent.parent / "sample_letters"
+    files = [*sorted(samples.glob("*.pdf"))[:8],
+             make_text_pdf(tmp_path / "t.pdf", [LETTER_LINES, LETTER_LINES[:3]]),
+             make_scanned_pdf(tmp_path / "s.pdf", [render_lines(LETTER_LINES)])]
+    pages = 0
+    for f in files:
+        with pdfplumber.open(f) as a, pdfplumber.open(f) as b:
+            for pa, pb in zip(a.pages, b.pages, strict=True):
+                assert page_text(pa) == (pb.extract_text() or ""), (f.name, pa.page_number)
+                pages += 1
+    assert pages >= len(files)
+
+
+def test_tsv_is_read_like_pytesseract_dict_output() -> None:
+    tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth"
+           "\theight\tconf\ttext\n"
+           "1\t1\t0\t0\t0\t0\t0\t0\t2550\t3300\t-1\t\n"
+           "5\t1\t1\t1\t1\t1\t10\t20\t40\t12\t96.5\tClaim\n"
+           "5\t1\t1\t1\t1\t2\t60\t20\t50\t12\t91\tdenied\n")
+    data = tsv_to_dict(tsv)
+    assert data["text"] == ["", "Claim", "denied"]
+    assert data["conf"] == [-1, 96, 91]
+    assert words_to_text(data).text == "Claim denied"
+
+
+def test_without_tesserocr_the_tesseract_command_is_used(monkeypatch) -> None:
+    from pipeline.triage import Triager
+
+    def unavailable(self):  # type: ignore[no-untyped-def]
+        raise OcrUnavailable("tesserocr is not installed")
+
+    monkeypatch.setattr(TesserocrEngine, "check", unavailable)
+    monkeypatch.setattr(TesseractEngine, "check", lambda self: None)
+    assert type(Triager().ocr_engine()) is TesseractEngine
+    assert type(Triager(settings=Settings(ocr_engine="cli")).ocr_engine()) is TesseractEngine
+
+
+@pytest.mark.tesseract
+def test_tesserocr_reads_the_same_text_as_the_tesseract_command(scanned_pdf: Path) -> None:
+    # in-process OCR is only a speed-up: same library version, same pixels, same text
+    # (bench: identical page text on all 40 documents of a scan/fax/photo corpus)
+    fast = TesserocrEngine(timeout_s=60)
+    try:
+        fast.check()
+    except OcrUnavailable:
+        pytest.skip("tesserocr not built against this tesseract")
+    from pipeline.read import render_pdf_page
+
+    image = render_pdf_page(scanned_pdf, 0, 300)
+    assert fast.recognize(image) == REAL.recognize(image.copy())
+    doc = read_document(scanned_pdf, fast, SETTINGS)
+    assert doc.text == read_document(scanned_pdf, REAL, SETTINGS).text
