@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: Result.low_confidence (records of 1.0 still read)
 
 
 class Category(StrEnum):
@@ -190,7 +190,7 @@ class Recommendation(_Model):
 class Result(_Model):
     """One record of ``results.jsonl``: the published contract."""
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
     source: str = Field(description="The input path as given.")
     sha256: str | None = Field(description="Hex digest of the file's bytes; null if unreadable.")
     status: Literal["ok", "failed"]
@@ -201,6 +201,12 @@ class Result(_Model):
     confidence: float | None = Field(default=None, ge=0, le=1)
     needs_review: bool = True
     evidence: list[str] = Field(default_factory=list)
+    low_confidence: list[str] = Field(
+        default_factory=list,
+        description="Codes read through a repair rather than as printed (OCR-garbled cells, "
+        "codes taken from the document's legend), e.g. 'carc:55 (...)'. A repaired "
+        "CARC, RARC or group code sets needs_review. Codes only, never letter text.",
+    )
     codes: Codes = Field(default_factory=Codes)
     adjustments: list[Adjustment] = Field(default_factory=list)
     claim_number: str | None = None

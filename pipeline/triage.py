@@ -159,6 +159,10 @@ def analyse(doc: DocumentText, triager: Triager) -> Result:
     classification: Classification = triager.get_classifier().classify(text, extraction)
     steps = recommend(extraction, classification, today=triager.today)
     page_problem = any(p.method is PageMethod.ERROR for p in doc.pages)
+    # a CARC, RARC or group code that had to be repaired decides category and next steps
+    repaired_decision_code = any(
+        entry.startswith(("carc:", "rarc:", "group:")) for entry in extraction.low_confidence
+    )
     result = Result(
         source=doc.source,
         sha256=doc.sha256,
@@ -168,8 +172,9 @@ def analyse(doc: DocumentText, triager: Triager) -> Result:
         category=classification.category,
         secondary_categories=classification.secondary_categories,
         confidence=classification.confidence,
-        needs_review=classification.needs_review or page_problem,
+        needs_review=classification.needs_review or page_problem or repaired_decision_code,
         evidence=classification.evidence,
+        low_confidence=extraction.low_confidence,
         codes=extraction.codes,
         adjustments=extraction.adjustments,
         claim_number=extraction.claim_number,

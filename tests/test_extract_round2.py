@@ -367,3 +367,40 @@ def test_garbled_claim_number_in_pipe_row_is_not_the_procedure() -> None:
         "£25-335~38933 | DOE, JANE | 1 | 11/19/2025 | 98940 | AT | M99.03 | 99.50 | 0.00 | 0.00 | CO16 99.50 |\n"
     )
     assert extract(text).codes.cpt == ["98940"]
+
+
+def test_repaired_reason_code_sets_needs_review() -> None:
+    # a CARC read from an OCR-garbled cell decides the category and next steps: the
+    # record says which code was repaired and asks a person to look
+    from pipeline.datamodel import (
+        Category,
+        Classification,
+        DocumentText,
+        FileFormat,
+        Page,
+        PageMethod,
+    )
+    from pipeline.triage import Triager, analyse
+
+    class Sure:  # a classifier that never asks for review: only the repair can
+        def classify(self, text, extraction):  # type: ignore[no-untyped-def]
+            return Classification(category=Category.EXPERIMENTAL_INVESTIGATIONAL,
+                                  confidence=0.99, needs_review=False)
+
+    def triage(cell: str):  # type: ignore[no-untyped-def]
+        text = (
+            "Remittance Advice\nRemit date: 01/06/2026\nClaim 77120034\n"
+            "Ln DOS Proc Billed Allowed Paid Group/Reason\n"
+            f"1 12/03/2025 72141 $1,200.00 $0.00 $0.00 {cell}\n"
+        )
+        doc = DocumentText(source="x.txt", sha256="0" * 64, format=FileFormat.TEXT,
+                           pages=[Page(number=1, method=PageMethod.TEXT, text=text)])
+        return extract(text), analyse(doc, Triager(classifier=Sure()))
+
+    ex, result = triage("cos55")
+    assert any(e.startswith("carc:55") for e in ex.low_confidence)
+    assert result.low_confidence == ex.low_confidence
+    assert result.needs_review is True
+    clean_ex, clean = triage("CO-55")
+    assert clean_ex.codes.carc == ["55"] and clean.low_confidence == []
+    assert clean.needs_review is False

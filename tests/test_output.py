@@ -74,3 +74,14 @@ def test_collect_inputs_walks_folders_skips_hidden_and_keeps_missing_paths(tmp_p
     missing = str(tmp_path / "gone.pdf")
     got = collect_inputs([tmp_path, missing, tmp_path / "a.png"])
     assert got == [str(tmp_path / "a.png"), str(tmp_path / "sub" / "b.pdf"), missing]
+
+
+def test_records_of_schema_1_0_are_still_read() -> None:
+    # 1.1 added Result.low_confidence; results.jsonl written by 1.0 must still load
+    # (an output directory is compacted and re-exported across versions)
+    from pipeline.datamodel import SCHEMA_VERSION, Result
+
+    old = {"schema_version": "1.0", "source": "a.pdf", "sha256": "0" * 64, "status": "ok"}
+    r = Result.model_validate(old)
+    assert r.low_confidence == [] and r.schema_version == "1.0"
+    assert Result(source="b.pdf", sha256=None, status="failed").schema_version == SCHEMA_VERSION
