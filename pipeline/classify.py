@@ -639,8 +639,16 @@ def code_tokens(text: str, extraction: Extraction) -> str:
     return " ".join(toks)
 
 
+#: The classifier reads at most this much of a document's text (extraction reads it
+#: all). A denial states its reason in the first pages; a 2,000-page packet's 4.7 MB
+#: of text turned into character n-grams took about 700 MB at once. Every document
+#: of our corpora is far shorter, so their features are unchanged by the cap.
+CLASSIFIER_MAX_CHARS = 200_000
+
+
 def build_features(text: str, extraction: Extraction) -> list[str]:
     """One row of model input: [reason text + legend meanings, whole text, code tokens]."""
+    text = text[:CLASSIFIER_MAX_CHARS]
     reason = reason_text(text)
     extra = [m for m in extraction.legend.values() if m]
     if extraction.reason_text:

@@ -397,3 +397,20 @@ def test_model_families_are_compared_on_the_same_held_out_split(tmp_path: Path) 
         assert 0.0 <= r["expected_calibration_error"] <= 1.0
     # the models differ, so the comparison measures something
     assert len({(r["macro_f1_all"], r["expected_calibration_error"]) for r in rows}) > 1
+
+
+def test_classifier_reads_a_bounded_prefix_of_a_long_document() -> None:
+    # bug: long_packet_char_ngrams_memory. A 2,000-page packet's whole text went into
+    # the character n-gram features (about 700 MB at once); the classifier now reads
+    # the first CLASSIFIER_MAX_CHARS, so what follows cannot change its features.
+    from pipeline.classify import CLASSIFIER_MAX_CHARS, build_features
+
+    head = "Claim denied: CO-197 precertification/authorization absent. " * 10
+    filler = "Page of the enclosed medical record. Vital signs stable. " * (
+        CLASSIFIER_MAX_CHARS // 40)
+    long_text = head + filler
+    assert len(long_text) > CLASSIFIER_MAX_CHARS
+    other_tail = long_text[:CLASSIFIER_MAX_CHARS] + "Duplicate claim. Timely filing. " * 1000
+    ex = Extraction()
+    assert build_features(long_text, ex) == build_features(other_tail, ex)
+    assert build_features(long_text, ex) == build_features(long_text[:CLASSIFIER_MAX_CHARS], ex)
