@@ -371,7 +371,7 @@ def test_report_renders_in_chromium_without_console_errors(rendered: dict) -> No
     for chart in ("chart-category", "chart-money", "chart-payer", "chart-review",
                   "chart-timeline"):
         w, h = rendered["sizes"][chart]
-        assert w > 200 and h > 40, (chart, w, h)
+        assert w > 200 and h > 20, (chart, w, h)  # drawn, not collapsed (one row is ~25 px)
     from PIL import Image
 
     with Image.open(rendered["png"]) as im:
@@ -393,8 +393,13 @@ def test_rendered_charts_show_the_batch_numbers(rendered: dict, batch: Path) -> 
         assert value == pytest.approx(exp["money"][cat], abs=0.51)
     payers = {k: int(v) for k, v in page.bars["chart-payer"].items()}
     assert sum(payers.values()) == exp["denials"]
-    for payer, n in exp["payers"].items():
-        assert payers.get(payer) == n or len(exp["payers"]) > 11
+    # the ten payers with most denials by name, the rest summed as "other payers (k)"
+    named = sorted(((p, n) for p, n in exp["payers"].items() if p != "payer not found"),
+                   key=lambda pn: (-pn[1], pn[0]))
+    for payer, n in named[:10]:
+        assert payers.get(payer) == n, payer
+    rest = named[10:]
+    assert payers.get(f"other payers ({len(rest)})") == (sum(n for _, n in rest) or None)
     review = {k: int(v) for k, v in page.bars["chart-review"].items()}
     assert sum(review.values()) == exp["review"]
     assert review.get("failed: empty_file") == 1
