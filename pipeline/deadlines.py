@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -37,17 +37,10 @@ logger = logging.getLogger(__name__)
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_RULES_PATH = DATA_DIR / "deadline_rules.yaml"
 
-PLAN_TYPES = (
-    "commercial",
-    "medicare",
-    "medicare_advantage",
-    "part_d",
-    "medicaid",
-    "workers_comp",
-)
 PlanType = Literal[
     "commercial", "medicare", "medicare_advantage", "part_d", "medicaid", "workers_comp"
 ]
+PLAN_TYPES: tuple[str, ...] = get_args(PlanType)
 DeadlineKind = Literal["appeal", "resubmission", "reopening"]
 Stage = Literal["initial", "upheld", "any"]
 

@@ -26,6 +26,7 @@ from pipeline.deadlines import (
     DataFileError,
     Deadline,
     DeadlineRules,
+    PlanType,
     appeal_deadline,
     earliest_service_date,
     load_deadline_rules,
@@ -58,15 +59,7 @@ Audience = Literal["billing_office", "patient"]
 AUDIENCES: tuple[Audience, ...] = ("billing_office", "patient")
 UNCLASSIFIED = "unclassified"
 CategoryKey = Category | Literal["unclassified"]
-PlanKey = Literal[
-    "commercial",
-    "medicare",
-    "medicare_advantage",
-    "part_d",
-    "medicaid",
-    "workers_comp",
-    "unknown",
-]
+PlanKey = PlanType | Literal["unknown"]  # the deadline rules' plan types, or none found
 Anchor = Literal[
     "letter_date",
     "service_date",

@@ -690,9 +690,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = compare_models([args.corpus_dir, *args.also], args.seed,
                               read_cache=args.read_cache, workers=args.workers)
         args.out_dir.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(rows, indent=2) + "\n"
-        (args.out_dir / "model_comparison.json").write_text(text, encoding="utf-8")
-        print(text)
+        comparison = json.dumps(rows, indent=2) + "\n"
+        (args.out_dir / "model_comparison.json").write_text(comparison, encoding="utf-8")
+        print(comparison)
         return 0
     meta = train([args.corpus_dir, *args.also], args.out_dir, args.seed,
                  read_cache=args.read_cache, workers=args.workers)
