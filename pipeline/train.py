@@ -368,13 +368,7 @@ def compare_models(
     """
     import time
 
-    roots = [Path(corpus_dir)] if isinstance(corpus_dir, str | Path) else [
-        Path(c) for c in corpus_dir]
-    reader = CorpusReader(Path(read_cache) if read_cache else None, workers)
-    train_recs, test_recs = split_by_family(read_corpora(roots), seed)
-    extractor = extractor or default_extractor()
-    train_docs = load_docs(roots, train_recs, extractor, reader)
-    test_docs = load_docs(roots, test_recs, extractor, reader)
+    train_docs, test_docs = load_split(corpus_dir, seed, extractor, read_cache, workers)
     X_test = feature_matrix((d.text, d.extraction) for d in test_docs)
     y_test = np.array([d.label for d in test_docs])
     ocr = np.array([_is_ocr_form(d.record) for d in test_docs])
@@ -430,6 +424,23 @@ def _fit(docs: Sequence[Doc], seed: int, small: bool, *, estimator: Any = None,
     return pipe
 
 
+def load_split(
+    corpus_dir: str | Path | Sequence[str | Path], seed: int,
+    extractor: Callable[[str], Extraction] | None = None,
+    read_cache: str | Path | None = None, workers: int | None = None,
+) -> tuple[list[Doc], list[Doc]]:
+    """(training, held-out) documents of one or more corpora, read and extracted."""
+    roots = [Path(corpus_dir)] if isinstance(corpus_dir, str | Path) else [
+        Path(c) for c in corpus_dir]
+    train_recs, test_recs = split_by_family(read_corpora(roots), seed)
+    if not train_recs or not test_recs:
+        raise ValueError("the corpus has too few families/payers for a held-out split")
+    extractor = extractor or default_extractor()
+    reader = CorpusReader(Path(read_cache) if read_cache else None, workers)
+    return (load_docs(roots, train_recs, extractor, reader),
+            load_docs(roots, test_recs, extractor, reader))
+
+
 def read_corpora(roots: Sequence[Path]) -> list[dict[str, Any]]:
     """Ground truth of one or more corpora; each record notes its corpus's index."""
     records = [
@@ -449,17 +460,9 @@ def train(
     ``corpus_dir`` may be several corpora (e.g. text documents and OCR'd scans): their
     families and payers are split together, so a held-out family is held out in all.
     """
-    roots = [Path(corpus_dir)] if isinstance(corpus_dir, str | Path) else [
-        Path(c) for c in corpus_dir]
     out_dir = Path(out_dir)
     extractor = extractor or default_extractor()
-    reader = CorpusReader(Path(read_cache) if read_cache else None, workers)
-    records = read_corpora(roots)
-    train_recs, test_recs = split_by_family(records, seed)
-    if not train_recs or not test_recs:
-        raise ValueError("the corpus has too few families/payers for a held-out split")
-    train_docs = load_docs(roots, train_recs, extractor, reader)
-    test_docs = load_docs(roots, test_recs, extractor, reader)
+    train_docs, test_docs = load_split(corpus_dir, seed, extractor, read_cache, workers)
     all_docs = sorted(train_docs + test_docs, key=lambda d: _doc_id(d.record))
 
     # threshold on out-of-fold predictions: every training document is scored once by
