@@ -63,10 +63,10 @@ class ReadCache:
         self.directory.chmod(0o700)
         self.hits = 0
         self.misses = 0
-        self._fingerprints: dict[tuple[str, int], str] = {}
+        self._fingerprints: dict[tuple[str, Settings], str] = {}
 
     def _fingerprint(self, engine: Any, settings: Settings) -> str:
-        key = (type(engine).__name__, id(settings))
+        key = (type(engine).__name__, settings)  # frozen settings hash by value
         if key not in self._fingerprints:
             self._fingerprints[key] = reader_fingerprint(engine, settings)
         return self._fingerprints[key]
