@@ -34,7 +34,7 @@ from pipeline.codes import (
     lookup,
     normalize_code,
 )
-from pipeline.datamodel import Category, Classification, DocumentType, Extraction
+from pipeline.datamodel import Adjustment, Category, Classification, DocumentType, Extraction
 from pipeline.errors import ModelError
 
 logger = logging.getLogger(__name__)
@@ -183,6 +183,7 @@ _KEYWORDS_RAW: dict[Category, tuple[str, ...]] = {
         r"\b(authori[sz]ation|referral|approval|precertification)s? (was |were |is |had )?"
         r"(not (been )?(obtained|requested|received|on file)|absent|missing|required|expired)",
         r"\bno (valid |approved )?(prior )?(authori[sz]ation|referral|precertification)",
+        r"\bno (prior )?approval on file\b|\brequires? approval in advance\b",
         r"\bwithout (a |an |the )?(valid |required )?(prior )?(authori[sz]ation|referral|"
         r"approval|precertification)",
         r"\b(do|does|did) not match (the )?(services? )?(that (were|was) )?authori[sz]ed",
@@ -214,6 +215,7 @@ _KEYWORDS_RAW: dict[Category, tuple[str, ...]] = {
         r"\b(preferred|formulary|first[- ]line) (drug|alternative|agent|medication|product|"
         r"therap)",
         r"\balternative (drug|medication|therap)",
+        r"\balternatives? (was|were) available\b|\bshould have been (tried|used) (first|before)\b",
         r"\breject(ion)? (code )?608\b",
         r"\bprerequisite (drug|medication|therap)",
     ),
@@ -298,9 +300,11 @@ _KEYWORDS_RAW: dict[Category, tuple[str, ...]] = {
         r"\blate filing\b",
         r"\bnot (filed|submitted|received) (with)?in \d+ days (of|from|after) the (date of service|"
         r"service date)",
+        r"\b(filed|submitted|received) (more than )?\d+ days (after|from|past) the (date of "
+        r"service|service date)",
     ),
     Category.DUPLICATE_CLAIM: (
-        r"\bduplicate\b",
+        r"\bduplicates?\b",
         r"\bpreviously (paid|processed|submitted|adjudicated|billed|considered)",
         r"\balready (been )?(paid|processed|submitted|adjudicated)",
         r"\bsame (service|claim)s? (was |were )?(billed|submitted|processed) (more than once|"
@@ -394,15 +398,39 @@ def keyword_hits(sentence: str) -> list[tuple[Category, str]]:
 class CodeEvidence:
     label: str  # e.g. "CO-197" or "RARC N115" or "NCPDP 608": codes only, never text
     category: Category | None
+    #: dollars of the service line this code denies (None: not a line, or no amount read)
+    amount: float | None = None
+
+
+def _line_amount(adj: Adjustment) -> float | None:
+    """Denied dollars of a service line: its adjustment amount, else what was billed."""
+    if adj.denied is False:
+        return None
+    return adj.amount if adj.amount is not None else adj.billed
+
+
+def _remark_category(meaning: str) -> Category | None:
+    """The one denial category a payer remark's legend meaning states, if exactly one."""
+    cats = {c for c, _ in keyword_hits(meaning) if c is not Category.NOT_A_DENIAL}
+    return cats.pop() if len(cats) == 1 else None
 
 
 def code_evidence(text: str, extraction: Extraction) -> list[CodeEvidence]:
-    """Categories implied by the extracted codes, one entry per adjustment or code."""
+    """Categories implied by the extracted codes, one entry per adjustment or code.
+
+    A service line that prints only the payer's own remark code (no CARC/RARC) is read
+    through the document's legend: its meaning's keyword category, when it names one.
+    """
     out: list[CodeEvidence] = []
     seen_carcs: set[str] = set()
     mentions_visit_max = bool(_VISIT_MAX.search(text))
     for adj in extraction.adjustments:
         if not adj.carc and not adj.rarc:
+            for code in adj.payer_codes:
+                meaning = extraction.legend.get(code)
+                cat = _remark_category(meaning) if meaning else None
+                if cat is not None:
+                    out.append(CodeEvidence(f"remark {code}", cat, _line_amount(adj)))
             continue
         carc = normalize_code(adj.carc) if adj.carc else None
         cat = category_for_codes(adj.group, carc, adj.rarc)
@@ -413,7 +441,7 @@ def code_evidence(text: str, extraction: Extraction) -> list[CodeEvidence]:
         label = f"{adj.group}-{carc}" if adj.group and carc else (carc or "")
         if adj.rarc:
             label = (label + " " + "/".join(normalize_code(r) for r in adj.rarc)).strip()
-        out.append(CodeEvidence(label, cat))
+        out.append(CodeEvidence(label, cat, _line_amount(adj)))
     codes = extraction.codes
     groups = [g.strip().upper() for g in codes.group if g.strip()]
     group = groups[0] if len(set(groups)) == 1 else None
@@ -448,6 +476,15 @@ def _code_categories(ev: Sequence[CodeEvidence]) -> Counter[Category]:
 
 def _denial_code_categories(ev: Sequence[CodeEvidence]) -> set[Category]:
     return {e.category for e in ev if e.category not in (None, Category.NOT_A_DENIAL)}
+
+
+def denied_dollars(ev: Sequence[CodeEvidence]) -> dict[Category, float]:
+    """Denied dollars per denial category, over the service lines whose codes say why."""
+    out: dict[Category, float] = {}
+    for e in ev:
+        if e.category not in (None, Category.NOT_A_DENIAL) and e.amount:
+            out[e.category] = out.get(e.category, 0.0) + e.amount  # type: ignore[index]
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -926,11 +963,12 @@ class ModelClassifier:
     def predict_proba(self, rows: Sequence[tuple[str, Extraction]]) -> np.ndarray:
         return np.asarray(self.pipeline.predict_proba(feature_matrix(rows)))
 
-    def classify(self, text: str, extraction: Extraction) -> Classification:
-        X = feature_matrix([(text, extraction)])
-        # features once, for the probabilities and the explanation (was computed twice)
-        Xt = self.pipeline.named_steps["features"].transform(X)
-        proba = np.asarray(self.pipeline.named_steps["clf"].predict_proba(Xt))[0]
+    def decide(self, proba: np.ndarray, text: str, extraction: Extraction) -> Decision:
+        """The decision for one document from its class probabilities and its codes.
+
+        Used by ``classify`` and by training, which chooses the review threshold on
+        out-of-fold decisions made exactly this way.
+        """
         order = np.argsort(-proba, kind="stable")
         top_i = int(order[0])
         top = self._classes[top_i]
@@ -944,33 +982,73 @@ class ModelClassifier:
         supported = denial_codes | text_cats
         # Codes name denial reasons and the text-driven decision is none of them.
         conflict = bool(denial_codes) and top not in denial_codes
+        evidence: list[str] = []
+        # Lines denied for different reasons: the reason holding the most denied dollars
+        # is the document's category, when the model's choice is one of the lines'
+        # reasons (the model picks among what the lines say; the money ranks them).
+        # Confidence is then the model's probability of the two together.
+        dollars = denied_dollars(ev_codes)
+        if top in dollars:
+            most = max(dollars, key=lambda c: (dollars[c], c is top))
+            if most is not top and most in self._classes:
+                most_i = self._classes.index(most)
+                conf = min(1.0, conf + float(proba[most_i]))
+                evidence.append(f"largest denied amount: {most.value} "
+                                f"(${dollars[most]:,.2f} against ${dollars[top]:,.2f})")
+                top, top_i = most, most_i
         secondary = [
-            self._classes[int(i)]
-            for i in order[1:4]
-            if proba[int(i)] >= self.secondary_min
-            and self._classes[int(i)] in supported
-            and self._classes[int(i)] is not Category.NOT_A_DENIAL
+            c for c in dict.fromkeys(self._classes[int(i)] for i in order[:4])
+            if c is not top
+            and proba[self._classes.index(c)] >= self.secondary_min
+            and c in supported
+            and c is not Category.NOT_A_DENIAL
         ]
-        needs_review = conf < self.threshold or conflict
+        evidence += [f"code {e.label}: {e.category.value}" for e in ev_codes
+                     if e.category is top][:2]
+        conflict_note = ("conflict: codes say " + ",".join(sorted(c.value for c in denial_codes))
+                         if conflict else None)
+        return Decision(top, top_i, conf, conflict, secondary, evidence, conflict_note)
 
-        evidence = [f"code {e.label}: {e.category.value}" for e in ev_codes
-                    if e.category is top][:2]
+    def decisions(self, rows: Sequence[tuple[str, Extraction]]) -> list[Decision]:
+        """``decide`` for many documents, their probabilities computed in one batch."""
+        rows = list(rows)
+        proba = self.predict_proba(rows)
+        return [self.decide(p, t, e) for p, (t, e) in zip(proba, rows, strict=True)]
+
+    def classify(self, text: str, extraction: Extraction) -> Classification:
+        X = feature_matrix([(text, extraction)])
+        # features once, for the probabilities and the explanation (was computed twice)
+        Xt = self.pipeline.named_steps["features"].transform(X)
+        proba = np.asarray(self.pipeline.named_steps["clf"].predict_proba(Xt))[0]
+        d = self.decide(proba, text, extraction)
+        evidence = list(d.evidence)
         try:
-            evidence += self._top_features(Xt[0], top_i, k=MAX_EVIDENCE - len(evidence))
+            evidence += self._top_features(Xt[0], d.index, k=MAX_EVIDENCE - len(evidence))
         except Exception:  # explanation must never break classification
             logger.exception("could not explain the model decision")
-        if conflict:
-            evidence.append(
-                "conflict: codes say " + ",".join(sorted(c.value for c in denial_codes))
-            )
+        if d.conflict_note:
+            evidence.append(d.conflict_note)
         return Classification(
-            category=top,
-            secondary_categories=secondary,
-            confidence=round(min(1.0, max(0.0, conf)), 4),
-            needs_review=needs_review,
+            category=d.category,
+            secondary_categories=d.secondary,
+            confidence=round(min(1.0, max(0.0, d.confidence)), 4),
+            needs_review=d.confidence < self.threshold or d.conflict,
             evidence=_dedupe(evidence)[: MAX_EVIDENCE + 1],
             model=self.name,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A model decision before its explanation: what ``needs_review`` is made of."""
+
+    category: Category
+    index: int  # the category's column in the model's probabilities
+    confidence: float
+    conflict: bool  # codes name denial reasons and the decision is none of them
+    secondary: list[Category]
+    evidence: list[str]
+    conflict_note: str | None
 
 
 def _plain_vocabularies(pipeline: Any) -> None:

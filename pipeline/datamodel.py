@@ -16,7 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.1"  # 1.1: Result.low_confidence (records of 1.0 still read)
+# 1.1: Result.low_confidence; 1.2: Adjustment.payer_codes (older records still read)
+SCHEMA_VERSION = "1.2"
 
 
 class Category(StrEnum):
@@ -120,6 +121,11 @@ class Adjustment(_Model):
     group: str | None = None
     carc: str | None = None
     rarc: list[str] = Field(default_factory=list)
+    payer_codes: list[str] = Field(
+        default_factory=list,
+        description="The payer's own remark codes printed on this line (e.g. 'W7'); their "
+        "meanings are in the document's legend (Extraction.legend).",
+    )
     amount: float | None = Field(default=None, description="Adjusted amount.")
     denied: bool | None = Field(
         default=None, description="True for denied/reduced lines, False for payment adjustments."
@@ -190,7 +196,7 @@ class Recommendation(_Model):
 class Result(_Model):
     """One record of ``results.jsonl``: the published contract."""
 
-    schema_version: Literal["1.0", "1.1"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
     source: str = Field(description="The input path as given.")
     sha256: str | None = Field(description="Hex digest of the file's bytes; null if unreadable.")
     status: Literal["ok", "failed"]

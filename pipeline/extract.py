@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -370,6 +370,13 @@ def _parse_legend(lines: list[str], skip: set[int]) -> _Legend:
             if misses >= 2:
                 in_block = False
         last_code = None
+    for group, code in list(leg.carc):
+        meaning = leg.meanings.get(code, "")
+        if group is None and any(c != code for _, c in _standard_codes(meaning)[0]):
+            # "23 No approval on file ... (Standard code CO-197)": a payer's own code
+            # that looks like a CARC, defined by the standard code it stands for
+            leg.carc.remove((group, code))
+            leg.payer[code] = meaning
     return leg
 
 
@@ -1695,6 +1702,7 @@ def _adjustments(rows: list[Row]) -> list[Adjustment]:
             "allowed": row.amounts.get("allowed"),
             "paid": row.amounts.get("paid"),
             "rarc": list(dict.fromkeys(row.rarcs)),
+            "payer_codes": list(row.payer_codes),
         }
         if not row.adjs:
             out.append(Adjustment(**base, denied=_row_denied(row, None, None)))
@@ -1781,25 +1789,52 @@ def _standard_codes(meaning: str) -> tuple[list[tuple[str | None, str]], list[st
     return [gc for _, gc in sink.carc], [r for _, r in sink.rarc]
 
 
+#: characters OCR confuses in short codes, each class read as one ("R15" printed, "RIS" read)
+_OCR_CODE_CLASSES = str.maketrans("OQDILSZBG|", "0001152861")
+
+
+def _payer_codes_in(row_lines: list[str], codes: Sequence[str]) -> list[str]:
+    """The legend's payer codes a service line prints.
+
+    As printed, anywhere on the line; else, with OCR's usual confusions (O/0, I/1, S/5,
+    Z/2, B/8), the last token of a physical line (the remark column), when it reads as
+    exactly one legend code.
+    """
+    text = " ".join(row_lines)
+    found = [c for c in codes if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)]
+    if found:
+        return found
+    canon = {c: c.upper().translate(_OCR_CODE_CLASSES) for c in codes}
+    for line in row_lines:
+        tokens = line.split()
+        last = tokens[-1].strip(".,;:_~-—'\"|") if tokens else ""
+        if not 2 <= len(last) <= 4 or find_money(tokens[-1]):
+            continue
+        key = last.upper().translate(_OCR_CODE_CLASSES)
+        hits = [c for c, k in canon.items() if k == key]
+        if len(hits) == 1:
+            found.append(hits[0])
+    return list(dict.fromkeys(found))
+
+
 def _apply_payer_legend(rows: list[Row], lines: list[str], legend: _Legend) -> None:
-    """Rows that print only a payer code get the standard codes its legend entry names."""
+    """Record the payer codes each service line prints; a line without standard codes
+    gets the standard codes its payer code's legend entry names."""
     if not legend.payer:
         return
     mapped = {code: _standard_codes(meaning) for code, meaning in legend.payer.items()}
-    mapped = {k: v for k, v in mapped.items() if v[0] or v[1]}
-    if not mapped:
-        return
     for row in rows:
+        row.payer_codes = _payer_codes_in(
+            [lines[i] for i in row.source_lines if i < len(lines)], list(legend.payer))
         if row.adjs:
             continue
-        text = " ".join(lines[i] for i in row.source_lines if i < len(lines))
-        for code, (carcs, rarcs) in mapped.items():
-            if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])", text):
-                for g, c in carcs:
-                    row.adjs.append((g, c, None))
-                for r in rarcs:
-                    if r not in row.rarcs:
-                        row.rarcs.append(r)
+        for code in row.payer_codes:
+            carcs, rarcs = mapped[code]
+            for g, c in carcs:
+                row.adjs.append((g, c, None))
+            for r in rarcs:
+                if r not in row.rarcs:
+                    row.rarcs.append(r)
 
 
 def _legend_repair(

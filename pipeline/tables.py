@@ -214,6 +214,7 @@ class Row:
     amounts: dict[str, float] = field(default_factory=dict)
     adjs: list[tuple[str | None, str, float | None]] = field(default_factory=list)
     rarcs: list[str] = field(default_factory=list)
+    payer_codes: list[str] = field(default_factory=list)  # the payer's own remark codes
     icd: list[str] = field(default_factory=list)
     denied_word: bool = False
     source_lines: list[int] = field(default_factory=list)

@@ -300,18 +300,23 @@ def evaluate(clf: Classifier, docs: Sequence[Doc]) -> tuple[dict[str, Any], list
     return scores([d.label for d in docs], preds, flags), preds
 
 
-def choose_threshold(proba: np.ndarray, y_true: Sequence[str], classes: Sequence[str]) -> float:
-    """Lowest confidence threshold at which accepted predictions reach TARGET_PRECISION."""
-    top = proba.argmax(axis=1)
-    conf = proba.max(axis=1)
-    correct = np.array([classes[k] == t for k, t in zip(top, y_true, strict=True)])
-    for t in np.round(np.arange(0.30, 0.96, 0.025), 3):
-        keep = conf >= t
+def choose_threshold(confidence: np.ndarray, correct: np.ndarray,
+                     flagged: np.ndarray | None = None) -> float:
+    """Lowest confidence threshold at which accepted decisions reach TARGET_PRECISION.
+
+    ``flagged``: decisions sent to review whatever their confidence (codes and the
+    decision disagree); they are never counted as accepted. When no threshold up to
+    0.95 reaches the target, the most cautious one tried.
+    """
+    forced = np.zeros(len(confidence), bool) if flagged is None else np.asarray(flagged)
+    grid = np.round(np.arange(0.30, 0.96, 0.025), 3)
+    for t in grid:
+        keep = (confidence >= t) & ~forced
         if keep.sum() == 0:
             break
         if correct[keep].mean() >= TARGET_PRECISION:
             return float(t)
-    return 0.9
+    return float(grid[-1])
 
 
 # --------------------------------------------------------------------------------------
@@ -467,15 +472,16 @@ def train(
 
     # threshold on out-of-fold predictions: every training document is scored once by
     # a model that never saw its template family (4 family-grouped folds)
-    classes = sorted({d.label for d in train_docs})
-    val_proba = np.zeros((len(train_docs), len(classes)))
+    # decisions, made as `classify` makes them (codes, denied dollars, conflicts)
+    n = len(train_docs)
+    conf, correct, conflict = np.zeros(n), np.zeros(n, bool), np.zeros(n, bool)
     for val_tr, val_te in _group_folds(train_docs, 4, seed + 1):
-        val_model = _fit([train_docs[i] for i in val_tr], seed, small)
-        cols = [classes.index(str(c)) for c in val_model.classes_]
-        val_proba[np.ix_(val_te, cols)] = val_model.predict_proba(
-            feature_matrix((train_docs[i].text, train_docs[i].extraction) for i in val_te)
-        )
-    threshold = choose_threshold(val_proba, [d.label for d in train_docs], classes)
+        fold = ModelClassifier(_fit([train_docs[i] for i in val_tr], seed, small), {})
+        decided = fold.decisions((train_docs[i].text, train_docs[i].extraction) for i in val_te)
+        for i, d in zip(val_te, decided, strict=True):
+            conf[i], conflict[i] = d.confidence, d.conflict
+            correct[i] = d.category.value == train_docs[i].label
+    threshold = choose_threshold(conf, correct, conflict)
     logger.info("review threshold %.3f chosen on %d out-of-fold documents", threshold,
                 len(train_docs))
 

@@ -414,3 +414,90 @@ def test_classifier_reads_a_bounded_prefix_of_a_long_document() -> None:
     ex = Extraction()
     assert build_features(long_text, ex) == build_features(other_tail, ex)
     assert build_features(long_text, ex) == build_features(long_text[:CLASSIFIER_MAX_CHARS], ex)
+
+
+# --- decisions: denied dollars, payer remark lines, review threshold --------------------
+
+def _decider(classes: list[Category]) -> ModelClassifier:
+    """A ModelClassifier whose decisions are tested from given probabilities."""
+    import numpy as np
+
+    class Fitted:
+        classes_ = np.array([c.value for c in classes])
+
+    return ModelClassifier(Fitted(), {"threshold": 0.8})
+
+
+def _two_reason_eob(duplicate_dollars: float, step_dollars: float) -> Extraction:
+    return Extraction(
+        document_type=DocumentType.REMITTANCE,
+        adjustments=[
+            Adjustment(cpt="63650", group="CO", carc="B8", rarc=["N96"], amount=step_dollars,
+                       denied=True),
+            Adjustment(cpt="62323", group="OA", carc="B13", amount=duplicate_dollars,
+                       denied=True),
+            Adjustment(cpt="99204", group="CO", carc="45", amount=174.05, denied=False),
+        ],
+    )
+
+
+def test_largest_denied_amount_decides_between_the_lines_reasons() -> None:
+    import numpy as np
+
+    classes = [C.DUPLICATE_CLAIM, C.NOT_COVERED, C.STEP_THERAPY]
+    clf = _decider(classes)
+    proba = np.array([0.90, 0.02, 0.08])  # the model prefers the duplicate line's reason
+    d = clf.decide(proba, "Remittance advice", _two_reason_eob(1495.0, 10797.0))
+    assert d.category is C.STEP_THERAPY and d.index == 2
+    assert d.confidence == pytest.approx(0.98)  # the two line reasons together
+    assert any(e.startswith("largest denied amount: step_therapy ($10,797.00")
+               for e in d.evidence)
+    assert not d.conflict
+    # the payment adjustment (CO-45) is not a denied amount; when the duplicate line
+    # holds more money, the model's choice stands with its own probability
+    d = clf.decide(proba, "Remittance advice", _two_reason_eob(12000.0, 10797.0))
+    assert d.category is C.DUPLICATE_CLAIM and d.confidence == pytest.approx(0.90)
+
+
+def test_model_choice_outside_the_lines_reasons_is_a_conflict_not_overruled() -> None:
+    import numpy as np
+
+    clf = _decider([C.DUPLICATE_CLAIM, C.NOT_A_DENIAL, C.STEP_THERAPY])
+    d = clf.decide(np.array([0.03, 0.95, 0.02]), "Explanation of benefits",
+                   _two_reason_eob(1495.0, 10797.0))
+    assert d.category is C.NOT_A_DENIAL and d.confidence == pytest.approx(0.95)
+    assert d.conflict and d.conflict_note == "conflict: codes say duplicate_claim,step_therapy"
+
+
+def test_payer_remark_line_is_read_through_the_legend_with_its_dollars() -> None:
+    from pipeline.classify import code_evidence, denied_dollars
+
+    ext = Extraction(
+        document_type=DocumentType.EOB,
+        legend={"W7": "This claim was submitted more than 90 days after the date of service.",
+                "DN4": "Your Evidence of Coverage lists this as a service we do not pay for.",
+                "Z3": "This amount is the discount for using a network provider."},
+        adjustments=[
+            Adjustment(cpt="62321", billed=1318.0, paid=0.0, payer_codes=["W7"], denied=True),
+            Adjustment(cpt="98941", billed=130.0, paid=0.0, payer_codes=["DN4"], denied=True),
+            Adjustment(cpt="99214", billed=200.0, paid=150.0, payer_codes=["Z3"], denied=False),
+        ],
+    )
+    ev = code_evidence("", ext)
+    assert [(e.label, e.category, e.amount) for e in ev] == [
+        ("remark W7", C.TIMELY_FILING, 1318.0), ("remark DN4", C.NOT_COVERED, 130.0)]
+    assert denied_dollars(ev) == {C.TIMELY_FILING: 1318.0, C.NOT_COVERED: 130.0}
+
+
+def test_review_threshold_is_chosen_on_accepted_decisions_only() -> None:
+    import numpy as np
+
+    from pipeline.train import choose_threshold
+
+    conf = np.array([0.99, 0.97, 0.96, 0.9, 0.85, 0.6, 0.55, 0.5])
+    correct = np.array([True, True, False, True, True, True, False, False])
+    # the confident wrong decision (0.96) is a code conflict: review takes it anyway
+    flagged = np.array([False, False, True, False, False, False, False, False])
+    assert choose_threshold(conf, correct, flagged) == pytest.approx(0.575)
+    # without the conflict flag no threshold up to 0.95 reaches 97%: the most cautious
+    assert choose_threshold(conf, correct) == pytest.approx(0.95)
