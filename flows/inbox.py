@@ -116,40 +116,42 @@ def process_files(
             if on_known:
                 on_known(twin, sha, record)
 
-    try:
-        for index, path in enumerate(paths):
-            try:
-                size = Path(path).stat().st_size
-                sha = sha256_file(Path(path))
-            except OSError as exc:
-                tally.vanished += 1  # moved by another run, or unreadable
-                if on_unreadable:
-                    on_unreadable(path, exc)
-                continue
-            if sha in twins:
-                twins[sha].append(path)
-                continue
-            claim = store.claim(sha, path, size, reprocess=reprocess, since=since)
-            if claim.state is ClaimState.DONE:
-                tally.known += 1
-                if on_known:
-                    on_known(path, sha, store.latest(sha))
-                continue
-            if claim.state is ClaimState.BUSY:
-                tally.busy += 1
-                continue
-            assert claim.document_id is not None
-            twins[sha] = []
-            with tags(OCR_TAG):
-                future = triage_document_task.submit(path, index, settings_json)
-            in_flight[future] = (path, sha, claim.document_id)
-            while len(in_flight) >= window:
+    # a document that outlasts its lease (a 2,000-page scan) stays ours while we live
+    with store.keep_leases(lambda: [doc for _, _, doc in list(in_flight.values())]):
+        try:
+            for index, path in enumerate(paths):
+                try:
+                    size = Path(path).stat().st_size
+                    sha = sha256_file(Path(path))
+                except OSError as exc:
+                    tally.vanished += 1  # moved by another run, or unreadable
+                    if on_unreadable:
+                        on_unreadable(path, exc)
+                    continue
+                if sha in twins:
+                    twins[sha].append(path)
+                    continue
+                claim = store.claim(sha, path, size, reprocess=reprocess, since=since)
+                if claim.state is ClaimState.DONE:
+                    tally.known += 1
+                    if on_known:
+                        on_known(path, sha, store.latest(sha))
+                    continue
+                if claim.state is ClaimState.BUSY:
+                    tally.busy += 1
+                    continue
+                assert claim.document_id is not None
+                twins[sha] = []
+                with tags(OCR_TAG):
+                    future = triage_document_task.submit(path, index, settings_json)
+                in_flight[future] = (path, sha, claim.document_id)
+                while len(in_flight) >= window:
+                    finish_one()
+            while in_flight:
                 finish_one()
-        while in_flight:
-            finish_one()
-    finally:
-        if in_flight:
-            store.release()  # orderly abort: let the next run take them at once
+        finally:
+            if in_flight:
+                store.release()  # orderly abort: let the next run take them at once
     return tally
 
 

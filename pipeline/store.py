@@ -16,7 +16,9 @@ content (``documents``, unique ``sha256``) that doubles as a claim:
   recommendations and releases the claim, in one transaction: a run killed
   with ``kill -9`` loses nothing that had been recorded, and a document it was
   working on is taken again by the next run (its owner process is dead, or its
-  lease has expired).
+  lease has expired). A live run renews the leases of what it is working on
+  (:meth:`Store.keep_leases`), so a document longer than a lease is not taken
+  from it and processed twice.
 - Results are never overwritten: ``reprocess`` adds a new result, the latest
   one is what :func:`export` writes.
 
@@ -31,8 +33,9 @@ import json
 import logging
 import os
 import socket
+import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -318,7 +321,8 @@ class Claim:
 
 
 class Store:
-    """Repository over one database. Use from one thread (the flow's main thread)."""
+    """Repository over one database. Use from one thread (the flow's main thread);
+    ``keep_leases`` renews from a thread of its own."""
 
     def __init__(
         self, url: str | None = None, *, lease_s: float = DEFAULT_LEASE_S,
@@ -410,6 +414,46 @@ class Store:
             state = s.execute(select(Document.state).where(Document.sha256 == sha256)).scalar()
         return Claim(ClaimState.DONE if state == DocState.DONE else ClaimState.BUSY,
                      row.id, sha256)
+
+    def renew(self, document_ids: Iterable[int]) -> int:
+        """Extend this owner's leases on documents it is still working on."""
+        ids = list(document_ids)
+        if not ids:
+            return 0
+        with self.session() as s:
+            return cast(CursorResult, s.execute(
+                update(Document)
+                .where(Document.id.in_(ids), Document.owner == self.owner,
+                       Document.state == DocState.WORKING)
+                .values(lease_until=utcnow() + self.lease)
+            )).rowcount
+
+    @contextlib.contextmanager
+    def keep_leases(self, working: Callable[[], Iterable[int]],
+                    every_s: float | None = None) -> Iterator[None]:
+        """Renew the leases of ``working()`` documents every third of a lease, meanwhile.
+
+        A document that takes longer than a lease (a 2,000-page scan) stays claimed
+        while its run is alive; a killed run stops renewing and its claims expire.
+        The renewing thread has its own database sessions.
+        """
+        stop = threading.Event()
+        period = every_s if every_s is not None else max(1.0, self.lease.total_seconds() / 3)
+
+        def beat() -> None:
+            while not stop.wait(period):
+                try:
+                    self.renew(working())
+                except Exception as exc:  # a missed beat is retried at the next one
+                    log.warning("lease renewal failed (%s)", type(exc).__name__)
+
+        thread = threading.Thread(target=beat, name="store-lease-renewal", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()
+            thread.join()
 
     def release(self) -> int:
         """Give back this owner's unfinished claims (on an orderly abort)."""

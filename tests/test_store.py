@@ -224,3 +224,47 @@ def test_the_store_never_logs_identifiers(url: str, caplog: pytest.LogCaptureFix
                                          "patient_name": "Alex Sample"})
         store.record(r, c.document_id, None)
     assert "ZXW400118822" not in caplog.text and "Alex" not in caplog.text
+
+
+def _expire(store: Store, doc_id: int) -> None:
+    """Make a claim's lease run out now (as after a long document)."""
+    from sqlalchemy import update
+
+    from pipeline.store import Document
+
+    with store.session() as s:
+        s.execute(update(Document).where(Document.id == doc_id)
+                  .values(lease_until=utcnow() - timedelta(seconds=1)))
+
+
+def test_renewed_lease_keeps_a_long_document_claimed(url: str) -> None:
+    with Store(url) as a, Store(url) as b:
+        doc_id = a.claim(sha(20), "long.pdf").document_id
+        assert doc_id is not None
+        _expire(a, doc_id)
+        assert b.renew([doc_id]) == 0  # only the owner renews
+        assert a.renew([doc_id]) == 1
+        assert b.claim(sha(20), "long.pdf").state is ClaimState.BUSY
+
+
+def test_keep_leases_renews_in_the_background_until_the_work_ends(url: str) -> None:
+    beats = threading.Event()
+    calls: list[int] = []
+
+    def working() -> list[int]:
+        calls.append(1)
+        if len(calls) >= 2:
+            beats.set()
+        return [doc_id]
+
+    with Store(url) as a, Store(url) as b:
+        doc_id = a.claim(sha(21), "long.pdf").document_id
+        assert doc_id is not None
+        _expire(a, doc_id)
+        with a.keep_leases(working, every_s=0.01):
+            assert beats.wait(10)
+        assert b.claim(sha(21), "long.pdf").state is ClaimState.BUSY
+        n = len(calls)
+        _expire(a, doc_id)  # no renewal after the block: the claim can be taken
+        assert len(calls) == n
+        assert b.claim(sha(21), "long.pdf").state is ClaimState.CLAIMED
