@@ -16,7 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# 1.1: Result.low_confidence; 1.2: Adjustment.payer_codes (older records still read)
+# 1.1: Result.low_confidence; 1.2: Adjustment.payer_codes, Result.legend (older ones read)
 SCHEMA_VERSION = "1.2"
 
 
@@ -215,6 +215,11 @@ class Result(_Model):
     )
     codes: Codes = Field(default_factory=Codes)
     adjustments: list[Adjustment] = Field(default_factory=list)
+    legend: dict[str, str] = Field(
+        default_factory=dict,
+        description="The payer's own remark codes the document defines, with their meaning "
+        "as printed (the service lines' payer_codes refer to them).",
+    )
     claim_number: str | None = None
     member_id: str | None = None
     patient_name: str | None = None

@@ -177,6 +177,7 @@ def analyse(doc: DocumentText, triager: Triager) -> Result:
         low_confidence=extraction.low_confidence,
         codes=extraction.codes,
         adjustments=extraction.adjustments,
+        legend=extraction.legend,
         claim_number=extraction.claim_number,
         member_id=extraction.member_id,
         patient_name=extraction.patient_name,

@@ -63,3 +63,17 @@ TQ This amount is the discount for using a network provider. You do not owe it.
     assert ext.codes.carc == ["197"] and ext.codes.group == ["CO"]
     (line,) = ext.adjustments
     assert (line.group, line.carc, line.payer_codes, line.denied) == ("CO", "197", ["23"], True)
+
+
+def test_the_record_names_each_lines_payer_codes_and_their_meanings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pipeline.triage import Triager
+
+    path = tmp_path / "eob.txt"
+    path.write_text(EOB.format(first="W7", second="DN4"), encoding="utf-8")
+    result = Triager().triage(path)
+    assert result.schema_version == "1.2"
+    assert [a.payer_codes for a in result.adjustments] == [["W7"], ["DN4"], ["Z3"]]
+    assert set(result.legend) == {"W7", "DN4", "Z3"}
+    assert result.legend["W7"].startswith("This claim was submitted more than 90 days")
+    # the larger denied line (timely filing, $1,318) is the document's reason
+    assert result.category is Category.TIMELY_FILING
