@@ -996,13 +996,13 @@ class ModelClassifier:
                 evidence.append(f"largest denied amount: {most.value} "
                                 f"(${dollars[most]:,.2f} against ${dollars[top]:,.2f})")
                 top, top_i = most, most_i
-        secondary = [
-            c for c in dict.fromkeys(self._classes[int(i)] for i in order[:4])
-            if c is not top
-            and proba[self._classes.index(c)] >= self.secondary_min
-            and c in supported
-            and c is not Category.NOT_A_DENIAL
-        ]
+        # secondary: the other reasons lines were denied for (most dollars first), then
+        # what the model finds likely and the document supports
+        by_dollars = sorted(dollars, key=lambda c: -dollars[c])
+        likely = [self._classes[int(i)] for i in order[:4]
+                  if proba[int(i)] >= self.secondary_min and self._classes[int(i)] in supported]
+        secondary = [c for c in dict.fromkeys(by_dollars + likely)
+                     if c is not top and c is not Category.NOT_A_DENIAL][:3]
         evidence += [f"code {e.label}: {e.category.value}" for e in ev_codes
                      if e.category is top][:2]
         conflict_note = ("conflict: codes say " + ",".join(sorted(c.value for c in denial_codes))

@@ -449,6 +449,7 @@ def test_largest_denied_amount_decides_between_the_lines_reasons() -> None:
     proba = np.array([0.90, 0.02, 0.08])  # the model prefers the duplicate line's reason
     d = clf.decide(proba, "Remittance advice", _two_reason_eob(1495.0, 10797.0))
     assert d.category is C.STEP_THERAPY and d.index == 2
+    assert d.secondary == [C.DUPLICATE_CLAIM]
     assert d.confidence == pytest.approx(0.98)  # the two line reasons together
     assert any(e.startswith("largest denied amount: step_therapy ($10,797.00")
                for e in d.evidence)
@@ -457,6 +458,7 @@ def test_largest_denied_amount_decides_between_the_lines_reasons() -> None:
     # holds more money, the model's choice stands with its own probability
     d = clf.decide(proba, "Remittance advice", _two_reason_eob(12000.0, 10797.0))
     assert d.category is C.DUPLICATE_CLAIM and d.confidence == pytest.approx(0.90)
+    assert d.secondary == [C.STEP_THERAPY]  # a line's reason, however unlikely to the model
 
 
 def test_model_choice_outside_the_lines_reasons_is_a_conflict_not_overruled() -> None:
