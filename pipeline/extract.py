@@ -791,19 +791,21 @@ _SERVICE_DATE_RE = re.compile(
     r"(?:provided|rendered|received|performed|had)?\s*on|you\s+received\s+on|planned\s+for|"
     r"valid(?:\s+from)?\s*:|date\s+(?:submitted|filled)(?:\s+at\s+(?:the\s+)?pharmacy)?|"
     # "Service: 97140 on 05/27/2025", "you received from <provider> on 06/08/25"
-    r"service\s*:[^\n:]{0,40}?\bon|received\s+from\s+[^\n.:;]{1,80}?\s+on)"
+    r"service\s*:[^\n:]{0,40}?\bon|received\s+from\s+[^\n.:;]{1,80}?(?:\n[^\n.:;]{1,80}?)?\s+on)"
     r"\s*[:#]?\s*"
 )
 _BILLED_RE = re.compile(
     r"(?i)\b(?:amount\s+billed|billed\s+amount|total\s+(?:billed|charges?)|amount\s+charged|"
-    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed)\s*[:#]?\s*(?:of\s+)?"
+    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed|"
+    # "We have denied payment of $1,097.75 for the medical services listed below"
+    r"denied\s+(?:payment|charges?)|denied\s+the\s+charges?)\s*[:#]?\s*(?:of\s+)?"
 )
 _PATRESP_RE = re.compile(
     r"(?i)\b(?P<total>total\s+)?(?:patient\s+resp(?:onsibility)?|pt\.?\s+resp\.?|member\s+"
     r"responsibility|your\s+(?:total\s+)?responsibility|amount\s+you\s+(?:may\s+)?owe|"
     r"you\s+(?:may\s+)?owe(?:\s+(?:to\s+)?the\s+provider)?|what\s+you\s+owe|your\s+share|"
     r"you\s+may\s+be\s+billed)"
-    r"\s*(?:total)?\s*[:#]?\s*(?:is\s*)?"
+    r"\s*(?:total)?\s*[:#]?\s*(?:is\s*)?(?:up\s+to\s+)?"
 )
 
 _NUMBER_WORDS = {
@@ -1035,8 +1037,10 @@ _ORG_ADDRESS_CLAIM_RE = re.compile(
 )
 #: "... services that you received from Eastside Infusion Suites on Mar 25, 2025"
 _RECEIVED_FROM_RE = re.compile(
-    r"\b(?:received|got|had)\s+from\s+(?P<org>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|"
-    r"of|and|&|the)){0,7})\s+on\b"
+    # the name may wrap onto the next line ("... received from Harbor Point Ambulatory" /
+    # "Surgery Center on 04-28-2025")
+    r"\b(?:received|got|had)\s+from\s+(?P<org>[A-Z][\w&'’.\-]*(?:(?:[ \t]+\n?|\n)[ \t]*"
+    r"(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})\s+on\b"
 )
 _ADDRESS_LINE_RE = re.compile(r"^\s*(?:[0-9]{1,6}\s+[A-Z]|p\.?\s*o\.?\s+box\b)", re.IGNORECASE)
 _STANDALONE_DATE_RE = re.compile(r"^\s*\S.{0,30}$")
@@ -1124,8 +1128,9 @@ def _provider(text: str, lines: list[str] | None = None) -> str | None:
     if m and _org_like(m.group("name").strip()):
         return _clean_org(m.group("name"))
     m = _RECEIVED_FROM_RE.search(text)
-    if m and _org_like(m.group("org")) and _PRACTICE_WORD_RE.search(m.group("org")):
-        return _clean_org(m.group("org"))
+    org = " ".join(m.group("org").split()) if m else ""
+    if m and _org_like(org) and _PRACTICE_WORD_RE.search(org):
+        return _clean_org(org)
     m = _DOCTOR_PAREN_RE.search(text)
     if m:
         p = _provider_value(m.group("org"))
@@ -1675,10 +1680,16 @@ def _row_denied(row: Row, group: str | None, carc: str | None) -> bool | None:
         return not is_payment_adjustment(group, carc)
     if row.denied_word:
         return True
+    if "noncovered" in row.amounts:
+        # a member EOB's "Not covered" column says it: some of the charge was denied
+        return row.amounts["noncovered"] > 0
     billed = row.amounts.get("billed")
     paid = row.amounts.get("paid")
     allowed = row.amounts.get("allowed")
     if billed and billed > 0 and paid == 0 and (allowed in (None, 0)):
+        return True
+    if billed and billed > 0 and allowed == 0 and paid is None and row.proc is not None:
+        # nothing allowed, the paid cell unreadable (OCR): the line was denied
         return True
     return None
 
@@ -1711,7 +1722,7 @@ def _adjustments(rows: list[Row]) -> list[Adjustment]:
         n_pr = sum(1 for g, _, _ in row.adjs if g == "PR")
         for group, carc, amount in row.adjs:
             if amount is None and single:
-                amount = row.amounts.get("adjamt")
+                amount = row.amounts.get("noncovered") or row.amounts.get("adjamt")
             if amount is None and (
                 single or (n_pr <= 1 if group == "PR" else len(row.adjs) - n_pr == 1)
             ):
@@ -1958,22 +1969,8 @@ def _extract(text: str) -> Extraction:
     focus_claim = focus_row.claim_number if focus_row is not None else None
     if focus_row is not None and focus_row.member_id and member_id != focus_row.member_id:
         member_id = fix_id_ocr(focus_row.member_id)
-    billed_rows = {}
-    for a, row in _adj_rows(adjustments, table.rows):
-        if a.denied and a.billed is not None:
-            billed_rows[id(row)] = a.billed
-    if not billed_rows and not denied_adj:
-        # nothing denied (a paid EOB): the charges of the claim's lines
-        billed_rows = {
-            id(r): r.amounts["billed"]
-            for r in table.rows
-            if "billed" in r.amounts
-            and not (focus_claim and r.claim_number not in (None, focus_claim))
-        }
-    amount_billed = (
-        round(sum(billed_rows.values()), 2) if billed_rows else _labelled_money(_BILLED_RE, flat)
-    )
-    patient_resp = _patient_resp(flat, table.rows, adjustments)
+    amount_billed = _amount_billed(flat, lines, table, focus_claim)
+    patient_resp = _patient_resp(flat, lines, table, focus_claim)
 
     denied_keys = [f"{a.group}-{a.carc}" if a.group else (a.carc or "") for a in denied_adj]
     denied_keys += list(dict.fromkeys(r for a in denied_adj for r in a.rarc))
@@ -2019,15 +2016,6 @@ def _extract(text: str) -> Extraction:
     return ex
 
 
-def _adj_rows(adjs: list[Adjustment], rows: list[Row]) -> Iterable[tuple[Adjustment, Row]]:
-    i = 0
-    for row in rows:
-        n = max(1, len(row.adjs))
-        for a in adjs[i : i + n]:
-            yield a, row
-        i += n
-
-
 def _labelled_money(rx: re.Pattern[str], text: str) -> float | None:
     for m in rx.finditer(text):
         seg = text[m.end() : m.end() + 40]
@@ -2038,7 +2026,73 @@ def _labelled_money(rx: re.Pattern[str], text: str) -> float | None:
     return None
 
 
-def _patient_resp(text: str, rows: list[Row], adjs: list[Adjustment]) -> float | None:
+def _amount_billed(
+    text: str, lines: list[str], table: TableResult, focus_claim: str | None
+) -> float | None:
+    """The billed amount of what the document is about, as the document prints it.
+
+    Rule (what a billing office reads off the page as "the amount in dispute"):
+
+    * the lines the document is about are its denied service lines (on any claim of a
+      remittance), or, when nothing is denied, the lines of its (first) claim;
+    * one such line: that line's charge;
+    * several: their total, but only when the document prints that total somewhere (a
+      claim total, "Amount billed", "We have denied payment of $X"); a sum printed
+      nowhere is not a figure of the document, so it is null;
+    * no service lines read (a letter), or a line whose charge was unreadable (OCR):
+      the labelled figure ("Amount billed: $X", "Total charges", "denied payment of $X").
+    """
+    about = [r for r in table.rows if _row_is_denied(r)]
+    if not about:
+        about = [
+            r
+            for r in table.rows
+            if not (focus_claim and r.claim_number not in (None, focus_claim))
+        ]
+    labelled = table.summary.get("billed")
+    if labelled is None:
+        labelled = _labelled_money(_BILLED_RE, text)
+    charges = [r.amounts.get("billed") for r in about]
+    if not about or any(c is None for c in charges):
+        return labelled
+    total = round(sum(c for c in charges if c is not None), 2)
+    if len(about) == 1:
+        return total
+    row_lines = {i for r in table.rows for i in r.source_lines}
+    printed = {
+        round(v, 2)
+        for i, ln in enumerate(lines)
+        if i not in row_lines
+        for _a, _b, v in find_money(ln)
+    }
+    return total if total in printed else None
+
+
+def _patient_resp(
+    text: str, lines: list[str], table: TableResult, focus_claim: str | None
+) -> float | None:
+    """What the patient owes on the claim the document is about, as printed.
+
+    In order: a claim summary's "You may owe" column; a "Total ..." patient
+    responsibility label; on a remittance with several claims, the "Pt resp" printed on
+    the focus claim's line (the first claim with a denied line); the per-line patient
+    responsibility column summed over several lines; the first labelled figure ("You
+    may owe $X", "You may be billed up to $X"); the printed amounts of the PR
+    adjustments. An amount the document does not print (a PR adjustment whose amount
+    would have to be derived from other columns) is not used.
+    """
+    if "patresp" in table.summary:
+        return table.summary["patresp"]
+    rows = table.rows
+    claims = {r.claim_number for r in rows if r.claim_number}
+    if focus_claim and len(claims) > 1:
+        rows = [r for r in rows if r.claim_number in (None, focus_claim)]
+        for ln in lines:
+            if focus_claim in ln:
+                for m in _PATRESP_RE.finditer(ln):
+                    ms = find_money(ln[m.end() : m.end() + 25])
+                    if ms and ms[0][0] <= 2:
+                        return ms[0][2]
     first: float | None = None
     for m in _PATRESP_RE.finditer(text):
         seg = text[m.end() : m.end() + 25]
@@ -2054,7 +2108,13 @@ def _patient_resp(text: str, rows: list[Row], adjs: list[Adjustment]) -> float |
         return round(sum(row_resp), 2)
     if first is not None:
         return first
-    pr = [a.amount for a in adjs if a.group == "PR" and a.amount is not None]
+    pr = [
+        amt if amt is not None else r.amounts["adjamt"]
+        for r in rows
+        for g, _c, amt in r.adjs
+        if g == "PR" and (amt is not None or (len(r.adjs) == 1 and "adjamt" in r.amounts))
+    ]
+    pr += [r.amounts["patresp"] for r in rows if "patresp" in r.amounts and not r.adjs]
     if pr:
         return round(sum(pr), 2)
     return None

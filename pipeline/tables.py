@@ -43,7 +43,9 @@ from pipeline.normalize import (
 
 logger = logging.getLogger(__name__)
 
-MONEY_FIELDS = ("billed", "allowed", "deductible", "coins", "copay", "adjamt", "patresp", "paid")
+MONEY_FIELDS = (
+    "billed", "allowed", "deductible", "coins", "copay", "adjamt", "noncovered", "patresp", "paid"
+)
 
 # Header vocabulary: (field, regex). Longer phrases first inside each alternative.
 _HEADER_FIELDS: list[tuple[str, str]] = [
@@ -74,9 +76,11 @@ _HEADER_FIELDS: list[tuple[str, str]] = [
     (
         "adjamt",
         r"grp\s*/\s*rc\s*-?\s*amt|adj(?:ustment)?\s+(?:amt|amount)|contractual(?:\s+adj\w*)?|"
-        r"not\s+covered(?:\s+amount)?|discount|write[-\s]?off|amount\s+not\s+allowed|"
+        r"discount|write[-\s]?off|amount\s+not\s+allowed|"
         r"disallowed|other\s+adj\w*|adjustments?",
     ),
+    # a member EOB's "Not covered" column: the part of the charge the plan denied
+    ("noncovered", r"not\s+covered(?:\s+amount)?|non-?covered(?:\s+amount)?"),
     ("group", r"grp(?:\s+code)?|group(?:\s+code)?"),
     (
         "reason",
@@ -153,7 +157,7 @@ _KV_ANY_RE = re.compile(
 
 CLAIM_LABEL_RE = re.compile(
     r"(?:payer\s+)?(?:claim\s*(?:number|no\.?|num|#|id|control\s*(?:number|no\.?|#)|ref(?:erence)?"
-    r"(?:\s*(?:number|no\.?|#))?)|\bICN\b|\bCCN\b|\bDCN\b)\s*[:#.]?\s*(?:#\s*)?"
+    r"(?:\s*(?:number|no\.?|#))?)|claim(?=\s*:)|\bICN\b|\bCCN\b|\bDCN\b)\s*[:#.]?\s*(?:#\s*)?"
     r"(?P<val>[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])",
     re.IGNORECASE,
 )
@@ -193,11 +197,11 @@ _ROW_PATIENT_RE = re.compile(
 _NAME_ONLY_LINE_RE = re.compile(r"^\s*(?P<first>[A-Z][A-Z'’\-]+(?:[ \t][A-Z]\.?)?)\s*$")
 #: A claim block's patient line: "NAME HARGROVE, DARNELL   MID 74653164M   ICN C1125485642"
 _BLOCK_PATIENT_RE = re.compile(
-    r"^\s*(?:NAME|PATIENT(?:\s+NAME)?)\s*:?\s+(?P<name>[A-Z][A-Z'’\-]+,\s?[A-Z][A-Z'’\-]+"
+    r"^\s*(?i:NAME|PATIENT(?:\s+NAME)?)\s*:?\s+(?P<name>[A-Z][A-Z'’\-]+,\s?[A-Z][A-Z'’\-]+"
     r"(?:\s[A-Z]\b\.?)?)"
 )
 _BLOCK_MEMBER_RE = re.compile(
-    r"\b(?:MID|MEMBER\s*(?:ID|NO\.?|#|NUMBER)|SUBSCRIBER\s+ID|HIC|MBI)\s*[:#]?\s*"
+    r"\b(?:MID|MEMBER\s*(?:ID|NO\.?|#|NUMBER)|SUBSCRIBER\s+ID|HIC|MBI|ID(?=\s*:))\s*[:#]?\s*"
     r"(?P<mid>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])\b"
 )
 
@@ -229,6 +233,10 @@ class TableResult:
     rows: list[Row] = field(default_factory=list)
     lines_used: set[int] = field(default_factory=set)
     header_lines: set[int] = field(default_factory=set)
+    #: a claim summary printed as a header of amount columns over one line of amounts
+    #: ("Amount billed  Your plan paid  You may owe" / "$1,601.00  $509.65  $127.41"):
+    #: column -> amount (the first summary of the document)
+    summary: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -250,6 +258,9 @@ def _clean(line: str) -> str:
     return line.replace("|", " ").replace("\t", "    ")
 
 
+_COST_SHARE = frozenset(("deductible", "coins", "copay"))
+
+
 def detect_header(line: str) -> _Header | None:
     """A header row names >= 3 table columns, one of them an amount or procedure column."""
     s = _clean(line)
@@ -258,6 +269,15 @@ def detect_header(line: str) -> _Header | None:
     fields: list[tuple[int, int, str]] = []
     for m in _HEADER_RE.finditer(s):
         name = m.lastgroup or ""
+        if (
+            fields
+            and name in _COST_SHARE
+            and fields[-1][2] in _COST_SHARE
+            and re.fullmatch(r"\s*/\s*", s[fields[-1][1] : m.start()])
+        ):
+            # "Copay/Coins", "Copay/ Coins": one cost-share column named twice, not two
+            fields[-1] = (fields[-1][0], m.end(), fields[-1][2])
+            continue
         fields.append((m.start(), m.end(), name))
     names = {f for _, _, f in fields}
     if len(fields) < 3 or not (names & set(MONEY_FIELDS) or "proc" in names):
@@ -291,6 +311,59 @@ def detect_header(line: str) -> _Header | None:
             cells.append({f for a, b, f in fields if a >= pos and b <= end})
             pos = end + 1
     return _Header(fields, cells)
+
+
+_HEADER_WORD_RE = re.compile(r"[A-Za-z][A-Za-z.#-]*/?")
+
+
+def merge_wrapped_header(header: _Header, line: str, nxt: str) -> _Header | None:
+    """The header ``line`` with the column names that wrapped onto ``nxt`` put back
+    ("Billed  Plan  Deductible  Copay/  Not  Plan  Remark" over "discount Coins covered
+    paid" is one header of "Plan discount", "Copay/ Coins", "Not covered", "Plan paid").
+    A wrapped word belongs to the head word above it when the spacing is kept, else to
+    the next head word that is not a column name on its own ("Plan", "Not", "Copay/"),
+    in order, when those are exactly as many as the wrapped words. None when ``nxt``
+    is not such a line."""
+    s1, s2 = _clean(line), _clean(nxt)
+    if header.cells is not None or not s2.strip() or len(s2) > 200:
+        return None
+    if find_money(s2) or find_dates(s2):
+        return None
+    toks1 = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", s1)]
+    toks2 = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", s2)]
+    if len(toks2) > len(toks1) or not all(_HEADER_WORD_RE.fullmatch(t) for _, _, t in toks2):
+        return None
+    pairs: list[tuple[int, str]] | None = None
+    if "  " in s1.strip():
+        pairs = []
+        for a2, b2, t2 in toks2:
+            over = [k for k, (a1, b1, _) in enumerate(toks1) if a1 < b2 and a2 < b1]
+            if len(over) != 1:
+                pairs = None
+                break
+            pairs.append((over[0], t2))
+    if pairs is None:
+        # a head word: one that ends in "/" or is part of no column name
+        heads = [
+            k
+            for k, (a, b, t) in enumerate(toks1)
+            if t.endswith("/") or not any(fa < b and a < fb for fa, fb, _ in header.fields)
+        ]
+        if len(heads) != len(toks2):
+            return None
+        pairs = [(k, t2) for k, (_, _, t2) in zip(heads, toks2, strict=True)]
+    merged = {k for k, _ in pairs}
+    if len(merged) != len(pairs):
+        return None
+    spans = [(toks1[k][0], toks1[k][1]) for k in merged]
+    fields = [f for f in header.fields if not any(a <= f[0] < b for a, b in spans)]
+    for k, t2 in pairs:
+        a, b, t1 = toks1[k]
+        m = _HEADER_RE.search(f"{t1} {t2}")
+        if m is not None:
+            fields.append((a, b, m.lastgroup or ""))
+    fields.sort()
+    return _Header(fields)
 
 
 def _cell_fields(line: str, header: _Header | None):  # type: ignore[no-untyped-def]
@@ -877,6 +950,33 @@ def _wrapped_year(row: Row, line: str, nxt: str, j: int) -> None:
             row.source_lines.append(j)
 
 
+_RULE_LINE_RE = re.compile(r"^\s*[-=_|+ ]{3,}\s*$")
+
+
+def _summary_values(
+    lines: list[str], i: int, header: _Header
+) -> tuple[int, dict[str, float]] | None:
+    """(line index, column -> amount) when the header at ``i`` is a claim summary: the
+    next line (past a rule line) holds nothing but one amount per amount column."""
+    cols = header.money_fields()
+    if not cols or header.has("proc") or header.has("dos"):
+        return None
+    for j in range(i + 1, min(len(lines), i + 3)):
+        s = _clean(lines[j])
+        if not s.strip() or _RULE_LINE_RE.match(s):
+            continue
+        if len(s) > 200:
+            return None
+        money = find_money(s)
+        rest = s
+        for ms, me, _v in reversed(money):
+            rest = rest[:ms] + rest[me:]
+        if len(money) != len(cols) or rest.strip():
+            return None
+        return j, {name: v for (_, _, name), (_, _, v) in zip(cols, money, strict=True)}
+    return None
+
+
 def parse_tables(lines: list[str]) -> TableResult:
     """Find the service lines in a document's lines."""
     res = TableResult()
@@ -920,7 +1020,7 @@ def parse_tables(lines: list[str]) -> TableResult:
                     _apply_inline(kv, rest)
                 last = None
                 continue
-            if _KV_START_RE.match(line):
+            if _KV_START_RE.match(line) or _COMPOSITE_RE.match(line):
                 pairs = _kv_pairs(line)
                 names = [n for n, _ in pairs]
                 if kv is not None and (set(names) & kv_seen - {"code", "remark"}):
@@ -937,11 +1037,23 @@ def parse_tables(lines: list[str]) -> TableResult:
                 continue
             if kv is not None and c is None:
                 flush_kv()
+            if header is not None and i - 1 in res.header_lines and last is None:
+                wrapped = merge_wrapped_header(header, lines[i - 1], line)
+                if wrapped is not None:
+                    header = wrapped
+                    res.header_lines.add(i)
+                    continue
             h = detect_header(line)
             if h is not None:
                 header = h
                 res.header_lines.add(i)
                 last = None
+                sm = _summary_values(lines, i, h)
+                if sm is not None:
+                    j, values = sm
+                    if not res.summary:
+                        res.summary = values
+                    res.lines_used.add(j)
                 continue
             if not line.strip():
                 # a blank line ends continuation but not the table
@@ -992,4 +1104,12 @@ def parse_tables(lines: list[str]) -> TableResult:
     return res
 
 
-__all__ = ["Row", "TableResult", "detect_header", "parse_row", "parse_tables", "MONEY_FIELDS"]
+__all__ = [
+    "Row",
+    "TableResult",
+    "detect_header",
+    "merge_wrapped_header",
+    "parse_row",
+    "parse_tables",
+    "MONEY_FIELDS",
+]

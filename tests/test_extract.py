@@ -296,7 +296,9 @@ def test_eob_grid_with_payment_adjustments_and_legend() -> None:
         "7J": "This service requires prior authorization. None was on file.",
         "X4": "Paid at the in-network rate.",
     }
-    assert ex.amount_billed == 1335.0
+    # two denied lines (1,250.00 + 85.00) whose total the EOB prints nowhere: amount_billed
+    # is a figure the document states, so null (each line's charge is on its adjustment)
+    assert ex.amount_billed is None
     assert ex.patient_responsibility == 121.0
     assert ex.claim_number == "EB2026-0419-7781"
     assert ex.letter_date == date(2026, 4, 2)
@@ -358,7 +360,8 @@ def test_medicare_voucher_multi_claim() -> None:
     # 77003 was paid (CO-45/PR-2 only), so it is not among the codes
     assert ex.codes.cpt == ["64483", "97110"]
     assert "55012" not in ex.codes.cpt
-    assert ex.amount_billed == 1400.0
+    # denied 1,250.00 (claim 1) + 150.00 (claim 2): a total printed nowhere, so null
+    assert ex.amount_billed is None
     assert ex.service_dates == [date(2026, 3, 14), date(2026, 3, 20)]
     assert_formats(ex)
 
