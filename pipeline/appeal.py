@@ -390,8 +390,9 @@ def _services(result: Result) -> str | None:
 
 
 def amount_at_stake(result: Result) -> float | None:
-    """Money at stake: the denied service lines' amounts when known, else the amount billed."""
-    denied = [a.amount for a in result.adjustments if a.denied and a.amount]
+    """Money at stake: the denied service lines' amounts (else their charges) when known,
+    else the amount billed."""
+    denied = [x for a in result.adjustments if a.denied and (x := a.dollars())]
     if denied:
         return round(sum(denied), 2)
     return result.amount_billed

@@ -403,10 +403,8 @@ class CodeEvidence:
 
 
 def _line_amount(adj: Adjustment) -> float | None:
-    """Denied dollars of a service line: its adjustment amount, else what was billed."""
-    if adj.denied is False:
-        return None
-    return adj.amount if adj.amount is not None else adj.billed
+    """Denied dollars of a service line (none for a payment adjustment)."""
+    return None if adj.denied is False else adj.dollars()
 
 
 def _remark_category(meaning: str) -> Category | None:

@@ -131,6 +131,10 @@ class Adjustment(_Model):
         default=None, description="True for denied/reduced lines, False for payment adjustments."
     )
 
+    def dollars(self) -> float | None:
+        """What a denial of this line holds: its adjusted amount, else its charge."""
+        return self.amount if self.amount is not None else self.billed
+
 
 class Extraction(_Model):
     """Everything read out of the document's text by the extraction stage."""

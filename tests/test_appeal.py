@@ -302,3 +302,23 @@ def test_upheld_denial_asks_for_the_next_level() -> None:
 def test_a_failed_document_has_no_draft() -> None:
     with pytest.raises(ValueError):
         draft_appeal(Result(source="x", sha256=None, status="failed"))
+
+
+def test_money_at_stake_counts_denied_lines_by_charge_when_no_adjusted_amount_is_printed() -> None:
+    # bug: a member EOB prints a charge and a remark per line but no adjusted amount;
+    # its denials counted as "without an amount" in the batch report
+    from pipeline.appeal import amount_at_stake
+    from pipeline.datamodel import Adjustment, Result
+
+    def result(*adjs: Adjustment, billed: float | None = None) -> Result:
+        return Result(source="x.pdf", sha256="0" * 64, status="ok", adjustments=list(adjs),
+                      amount_billed=billed)
+
+    eob = result(Adjustment(cpt="62321", billed=1318.0, payer_codes=["W7"], denied=True),
+                 Adjustment(cpt="98941", billed=130.0, payer_codes=["DN4"], denied=True),
+                 Adjustment(cpt="99214", billed=200.0, paid=150.0, denied=False))
+    assert amount_at_stake(eob) == 1448.0
+    remit = result(Adjustment(cpt="63650", billed=10797.0, amount=10000.0, denied=True),
+                   billed=99999.0)
+    assert amount_at_stake(remit) == 10000.0  # the adjusted amount over the charge
+    assert amount_at_stake(result(billed=250.0)) == 250.0  # no lines: the amount billed
