@@ -66,6 +66,14 @@ def _db_url(args: argparse.Namespace, *, required: bool = True) -> str | None:
 def _prefect_env(quiet: bool = False) -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING" if quiet else "INFO")
+    # Prefect's temporary server (it inherits this environment) writes each task-run
+    # state event in its own transaction by default (batch size 1): 3 per document, its
+    # largest cost. Batched (up to 300 events, flushed every 2 s, and at shutdown), the
+    # server's CPU went from 26-31 to 10-11 ms per document (300 text PDFs, side by
+    # side), the whole flow's from 98 to 77 ms (1,000; the plain pool: 59-60 ms); every
+    # task run still reaches the UI, at most 2 s later.
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "300")
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL", "2")
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import time
 from pathlib import Path
 
 import jsonschema
@@ -24,8 +27,16 @@ def test_published_schema_is_in_step_with_the_data_model() -> None:
 def harness():  # type: ignore[no-untyped-def]
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
-        yield
+    from pipeline.cli import _prefect_env
+
+    saved = dict(os.environ)
+    _prefect_env()  # the server settings `denials triage` runs Prefect's server with
+    try:
+        with prefect_test_harness(server_startup_timeout=120):
+            yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.mark.prefect
@@ -92,3 +103,36 @@ def test_sample_letters_triage_to_one_valid_record_each(harness, tmp_path: Path)
     # every rendered form was read the way it should be
     methods = {Path(r["source"]).suffix: {p["method"] for p in r["pages"]} for r in records}
     assert methods[".txt"] == {"text"} and methods[".jpg"] == {"ocr"} and methods[".tif"] == {"ocr"}
+
+
+@pytest.mark.prefect
+def test_every_document_is_one_completed_task_run_in_prefect(harness, tmp_path: Path) -> None:
+    """The server's batched task-run recorder (``_prefect_env``) still records each
+    document as its own task run, named by index, Completed (on the process-pool path)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import FlowRunSort
+
+    from flows.triage import PROCESS_POOL_MIN_DOCS, run_triage
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    n = PROCESS_POOL_MIN_DOCS + 2
+    for i in range(n):
+        make_text_pdf(inbox / f"letter{i:02d}.pdf", [LETTER_LINES])
+    assert run_triage([str(inbox)], str(tmp_path / "out"), workers=2)["ok"] == n
+
+    async def task_runs() -> list:
+        async with get_client() as client:
+            run = (await client.read_flow_runs(sort=FlowRunSort.START_TIME_DESC, limit=1))[0]
+            return await client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])), limit=200)
+
+    deadline = time.monotonic() + 30  # the recorder flushes every 2 s
+    while True:
+        runs = asyncio.run(task_runs())
+        if sum(r.state_name == "Completed" for r in runs) == n or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert sorted(r.name for r in runs) == sorted(f"doc-{i}" for i in range(n))
+    assert {r.state_name for r in runs} == {"Completed"}
