@@ -20,17 +20,17 @@ task runner cannot be chosen by a parameter.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, tags
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
-from prefect.futures import PrefectFuture, as_completed
+from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
-from flows.triage import triage_document_task
+from flows.triage import completed_in_window, triage_document_task
 from pipeline.batch import summarise
 from pipeline.inbox import Inbox, list_ready, move_processed, move_quarantine
 from pipeline.output import ResultWriter
@@ -96,61 +96,59 @@ def process_files(
 
     since = utcnow()
     tally = _Tally()
-    in_flight: dict[PrefectFuture, tuple[str, str, int]] = {}
+    working: set[int] = set()  # documents claimed and submitted, not yet recorded
     twins: dict[str, list[str]] = {}  # same content under other names in this run
 
-    def finish_one() -> None:
-        future = next(iter(as_completed(list(in_flight))))
-        path, sha, doc_id = in_flight.pop(future)
-        try:
-            record = future.result()
-        except Exception as exc:  # retries exhausted: the document fails, the batch goes on
-            record = failed_result(path, exc, sha).model_dump(mode="json")
-        store.record(record, doc_id, batch_id)
-        tally.processed += 1
-        tally.records.append(record)
-        if on_record:
-            on_record(path, record)
-        for twin in twins.pop(sha, []):
-            tally.known += 1
-            if on_known:
-                on_known(twin, sha, record)
+    def submissions() -> Iterator[tuple[PrefectFuture, tuple[str, str, int]]]:
+        """Claim each file and submit what needs processing (lazily: see window)."""
+        for index, path in enumerate(paths):
+            try:
+                size = Path(path).stat().st_size
+                sha = sha256_file(Path(path))
+            except OSError as exc:
+                tally.vanished += 1  # moved by another run, or unreadable
+                if on_unreadable:
+                    on_unreadable(path, exc)
+                continue
+            if sha in twins:
+                twins[sha].append(path)
+                continue
+            claim = store.claim(sha, path, size, reprocess=reprocess, since=since)
+            if claim.state is ClaimState.DONE:
+                tally.known += 1
+                if on_known:
+                    on_known(path, sha, store.latest(sha))
+                continue
+            if claim.state is ClaimState.BUSY:
+                tally.busy += 1
+                continue
+            assert claim.document_id is not None
+            twins[sha] = []
+            working.add(claim.document_id)
+            with tags(OCR_TAG):
+                future = triage_document_task.submit(path, index, settings_json)
+            yield future, (path, sha, claim.document_id)
 
     # a document that outlasts its lease (a 2,000-page scan) stays ours while we live
-    with store.keep_leases(lambda: [doc for _, _, doc in list(in_flight.values())]):
+    with store.keep_leases(lambda: list(working)):
         try:
-            for index, path in enumerate(paths):
+            for future, (path, sha, doc_id) in completed_in_window(submissions(), window):
                 try:
-                    size = Path(path).stat().st_size
-                    sha = sha256_file(Path(path))
-                except OSError as exc:
-                    tally.vanished += 1  # moved by another run, or unreadable
-                    if on_unreadable:
-                        on_unreadable(path, exc)
-                    continue
-                if sha in twins:
-                    twins[sha].append(path)
-                    continue
-                claim = store.claim(sha, path, size, reprocess=reprocess, since=since)
-                if claim.state is ClaimState.DONE:
+                    record = future.result()
+                except Exception as exc:  # retries exhausted: the document fails
+                    record = failed_result(path, exc, sha).model_dump(mode="json")
+                store.record(record, doc_id, batch_id)
+                working.discard(doc_id)
+                tally.processed += 1
+                tally.records.append(record)
+                if on_record:
+                    on_record(path, record)
+                for twin in twins.pop(sha, []):
                     tally.known += 1
                     if on_known:
-                        on_known(path, sha, store.latest(sha))
-                    continue
-                if claim.state is ClaimState.BUSY:
-                    tally.busy += 1
-                    continue
-                assert claim.document_id is not None
-                twins[sha] = []
-                with tags(OCR_TAG):
-                    future = triage_document_task.submit(path, index, settings_json)
-                in_flight[future] = (path, sha, claim.document_id)
-                while len(in_flight) >= window:
-                    finish_one()
-            while in_flight:
-                finish_one()
+                        on_known(twin, sha, record)
         finally:
-            if in_flight:
+            if working:
                 store.release()  # orderly abort: let the next run take them at once
     return tally
 

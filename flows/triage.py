@@ -17,12 +17,12 @@ import contextlib
 import logging
 import multiprocessing
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -50,6 +50,8 @@ from pipeline.triage import Triager, failed_result, record_for, triage_record, w
 #: ``workers`` (_in_process_slot).
 THREADS_PER_WORKER = 8
 
+T = TypeVar("T")
+
 #: Documents submitted and not yet written, per worker process: twice the task threads,
 #: so a thread always has the next document. A batch keeps no more futures than that
 #: (each holds its task's states and its record) instead of one per document: on
@@ -59,13 +61,13 @@ IN_FLIGHT_PER_WORKER = 2 * THREADS_PER_WORKER
 
 
 def completed_in_window(
-    submissions: Iterator[tuple[PrefectFuture[Any], str]], window: int,
-) -> Iterator[tuple[PrefectFuture[Any], str]]:
-    """Each (future, path) of ``submissions`` once done, drawing the next submission only
+    submissions: Iterable[tuple[PrefectFuture[Any], T]], window: int,
+) -> Iterator[tuple[PrefectFuture[Any], T]]:
+    """Each (future, tag) of ``submissions`` once done, drawing the next submission only
     while fewer than ``window`` are in flight; a yielded future is forgotten."""
-    in_flight: dict[PrefectFuture[Any], str] = {}
-    for future, path in submissions:
-        in_flight[future] = path
+    in_flight: dict[PrefectFuture[Any], T] = {}
+    for future, tag in submissions:
+        in_flight[future] = tag
         while len(in_flight) >= window:
             done = next(iter(as_completed(list(in_flight))))
             yield done, in_flight.pop(done)
