@@ -406,6 +406,9 @@ def _deadline_phrase(result: Result) -> str | None:
         return f"{d} (the deadline stated in the notice)"
     if result.deadline_basis == "stated_rule":
         return f"{d} (from the time limit stated in the notice)"
+    if result.deadline_basis == "stated_rule_receipt":
+        return (f"{d} (the time limit stated in the notice, counted from its date; it runs "
+                "from receipt, so it cannot close earlier)")
     return f"{d} (derived from the rule {result.deadline_basis}; not stated in the notice)"
 
 

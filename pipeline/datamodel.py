@@ -16,8 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# 1.1: Result.low_confidence; 1.2: Adjustment.payer_codes, Result.legend (older ones read)
-SCHEMA_VERSION = "1.2"
+# 1.1: Result.low_confidence; 1.2: Adjustment.payer_codes, Result.legend; 1.3: deadline_basis
+# "stated_rule_receipt" (a window counted from receipt) split from "stated_rule" (older ones read)
+SCHEMA_VERSION = "1.3"
 
 
 class Category(StrEnum):
@@ -200,7 +201,7 @@ class Recommendation(_Model):
 class Result(_Model):
     """One record of ``results.jsonl``: the published contract."""
 
-    schema_version: Literal["1.0", "1.1", "1.2"] = SCHEMA_VERSION
+    schema_version: Literal["1.0", "1.1", "1.2", "1.3"] = SCHEMA_VERSION
     source: str = Field(description="The input path as given.")
     sha256: str | None = Field(description="Hex digest of the file's bytes; null if unreadable.")
     status: Literal["ok", "failed"]
@@ -238,7 +239,10 @@ class Result(_Model):
     )
     appeal_deadline: date | None = None
     deadline_basis: str | None = Field(
-        default=None, description="'stated' or the name of the rule the deadline came from."
+        default=None,
+        description="'stated' (a date in the document), 'stated_rule' (a window the document "
+        "states, counted from its date), 'stated_rule_receipt' (a window counted from receipt, "
+        "counted here from the document's date) or the name of the rule the deadline came from.",
     )
     reason_text: str | None = None
     recommendations: list[Recommendation] = Field(default_factory=list)

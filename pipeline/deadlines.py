@@ -8,6 +8,9 @@ Precedence for the appeal deadline:
 1. a date stated in the document (``Extraction.appeal_deadline``) -> basis ``"stated"``;
 2. a rule stated in the document as text, e.g. "within 180 days of the date of this
    notice" (``Extraction.deadline_text``) applied to the letter date -> basis ``"stated_rule"``;
+   a rule counted from the day the notice is received ("90 days from the day you receive
+   this letter") is applied to the letter date too, since the day of receipt is not
+   known: the earliest the window can close -> basis ``"stated_rule_receipt"``;
 3. the first rule in the YAML whose plan type and stage match -> basis = the rule name.
 
 Without a letter date (or service date, for rules anchored on it) no date is
@@ -231,6 +234,17 @@ _STATED_RULE_RE = re.compile(
     re.IGNORECASE,
 )
 _WORDS = {"thirty": 30, "sixty": 60, "ninety": 90}
+#: What a stated window counts from, when it is the day the notice arrives.
+_RECEIPT_ANCHOR_RE = re.compile(
+    r"\b(?:from|after|of|following)\s+(?:the\s+(?:day|date)\s+)?(?:you\s+(?:receive|get)|"
+    r"(?:your\s+)?receipt|it\s+is\s+received)\b",
+    re.IGNORECASE,
+)
+
+
+def counts_from_receipt(text: str | None) -> bool:
+    """True when a stated window runs from receipt of the notice, not from its date."""
+    return bool(text and _RECEIPT_ANCHOR_RE.search(text))
 
 
 def parse_stated_rule(text: str | None) -> tuple[int, str] | None:
@@ -296,6 +310,12 @@ def appeal_deadline(
             if unit == "days"
             else add_months(extraction.letter_date, n)
         )
+        if counts_from_receipt(extraction.deadline_text):
+            return Deadline(
+                "appeal", when, "stated_rule_receipt",
+                note=f"document rule: {n} {unit} from receipt, counted from the letter date "
+                "(the day of receipt is not known; the window cannot close earlier)",
+            )
         return Deadline(
             "appeal", when, "stated_rule", note=f"document rule: {n} {unit} from the letter date"
         )

@@ -170,10 +170,12 @@ def _canonical(field: str, value: Any) -> Any:
 
 def _extracted(field: str, result: dict[str, Any]) -> Any:
     """The record's value of ``field`` as extraction gave it. ``appeal_deadline`` is the
-    deadline the document states (a date, or "within N days of this notice"): a record
-    whose deadline was derived from a rule (plan type, "N days from receipt") states
-    none, so its derived date is not scored as extracted."""
-    if field == "appeal_deadline" and result.get("deadline_basis") != "stated":
+    deadline the document states (a date, or "within N days of this notice" counted from
+    the letter date): a record whose deadline was derived from a rule (plan type) or from
+    a window counted from receipt states none, so its derived date is not scored as
+    extracted."""
+    if field == "appeal_deadline" and result.get("deadline_basis") not in ("stated",
+                                                                           "stated_rule"):
         return None
     return result.get(field)
 

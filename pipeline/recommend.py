@@ -269,7 +269,8 @@ class NextSteps(BaseModel):
     recommendations: list[Recommendation] = Field(default_factory=list)
     appeal_deadline: date | None = None
     deadline_basis: str | None = Field(
-        default=None, description="'stated', 'stated_rule' or the deadline rule name."
+        default=None,
+        description="'stated', 'stated_rule', 'stated_rule_receipt' or the deadline rule name.",
     )
     appeal_advised: bool = False
     days_left: int | None = Field(

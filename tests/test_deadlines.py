@@ -84,6 +84,29 @@ def test_stated_rule_text_applies_to_letter_date() -> None:
     assert (d.date, d.basis) == (date(2026, 7, 2), "stated_rule")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "You have 90 days from the day you receive this letter to send your request",
+        "within 180 days of receipt of this notice",
+        "You must appeal within 60 days after you get this notice",
+        "within 120 days following your receipt of this notice",
+    ],
+)
+def test_window_counted_from_receipt_has_its_own_basis(text: str) -> None:
+    d = appeal_deadline(ex(deadline_text=text))
+    n = parse_stated_rule(text)[0]  # type: ignore[index]
+    # the day of receipt is unknown: counted from the letter date, the earliest it closes
+    assert (d.date, d.basis) == (LETTER + timedelta(days=n), "stated_rule_receipt")
+    assert "receipt" in (d.note or "")
+
+
+def test_window_counted_from_the_notice_date_is_a_stated_rule() -> None:
+    for text in ("within 60 days of the date of this notice",
+                 "You must ask within 65 days of the date on this letter"):
+        assert appeal_deadline(ex(deadline_text=text)).basis == "stated_rule"
+
+
 def test_stated_rule_without_letter_date_falls_through_to_nothing() -> None:
     d = appeal_deadline(Extraction(plan_type="commercial", deadline_text="within 180 days"))
     assert d.date is None

@@ -88,7 +88,7 @@ def test_days_from_receipt_is_a_stated_rule_not_a_date() -> None:
     assert ex.deadline_text is not None and ex.deadline_text.startswith("You have 90 days")
     d = appeal_deadline(ex)
     # the recommendation stage counts from the letter date (receipt is later: conservative)
-    assert d.basis == "stated_rule" and d.date == date(2026, 7, 1)
+    assert d.basis == "stated_rule_receipt" and d.date == date(2026, 7, 1)
 
 
 def test_unnamed_plan_on_a_claim_document_is_taken_as_commercial() -> None:

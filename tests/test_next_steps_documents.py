@@ -78,7 +78,7 @@ def test_recommended_action_and_due_dates_on_a_generated_document(
     assert KEY_ACTION[category] & set(actions), actions
     if truth.get("appeal_deadline"):  # a deadline the letter states wins
         assert result.appeal_deadline == date.fromisoformat(truth["appeal_deadline"])
-        assert result.deadline_basis in ("stated", "stated_rule")
+        assert result.deadline_basis in ("stated", "stated_rule", "stated_rule_receipt")
     for rec in result.recommendations:
         if rec.due is None:
             continue
@@ -567,11 +567,11 @@ CASES: dict[str, Case] = {
         playbook="medical_necessity",
         # the letter states its own clock ("You have 30 days from the day you receive this
         # letter"): that rule wins over the state-specific default, counted from the
-        # letter date (receipt is later, so this errs early)
+        # letter date (receipt is later, so this errs early); its own basis says so
         first="request_criteria",
         # min(letter + 10, deadline - 45) falls before the letter: due at once
         dues={"request_criteria": L(0)},
-        basis="stated_rule",
+        basis="stated_rule_receipt",
         deadline=L(30),
         appeal=True,
     ),

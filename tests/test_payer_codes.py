@@ -71,7 +71,7 @@ def test_the_record_names_each_lines_payer_codes_and_their_meanings(tmp_path) ->
     path = tmp_path / "eob.txt"
     path.write_text(EOB.format(first="W7", second="DN4"), encoding="utf-8")
     result = Triager().triage(path)
-    assert result.schema_version == "1.2"
+    assert result.schema_version == "1.3"
     assert [a.payer_codes for a in result.adjustments] == [["W7"], ["DN4"], ["Z3"]]
     assert set(result.legend) == {"W7", "DN4", "Z3"}
     assert result.legend["W7"].startswith("This claim was submitted more than 90 days")
