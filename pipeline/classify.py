@@ -76,6 +76,7 @@ _BOILERPLATE_SENTENCE = [
         r"\b(right to|you (may|can|have the right to)|may also) (file |submit |request )?"
         r"(an? )?(appeal|grievance|external review|independent review|fair hearing|"
         r"reconsideration|redetermination)",
+        r"\bright to ask\b.{0,60}\b(appeal|review|reconsideration|redetermination)\b",
         r"\bexternal review\b",
         r"\bindependent review (organization|entity)\b",
         r"\bstate fair hearing\b",
@@ -127,6 +128,11 @@ def is_boilerplate_sentence(sentence: str) -> bool:
     return any(p.search(sentence) for p in _BOILERPLATE_SENTENCE)
 
 
+def _starts_boilerplate(line: str) -> bool:
+    s = line.strip()
+    return s[:1].isupper() and is_boilerplate_sentence(s)
+
+
 def split_sentences(text: str) -> list[tuple[str, bool]]:
     """Split into (sentence, is_boilerplate) pairs, in document order.
 
@@ -162,6 +168,11 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
             s = " ".join(line.split())
             out.append((s, in_boiler or is_boilerplate_sentence(s)))
             continue
+        if para and _starts_boilerplate(line):
+            # a line of its own that opens boilerplate ("You have the right to appeal
+            # our decision") ends the sentence before it, even when OCR read that
+            # sentence's full stop as a comma: the reason must not drown in it
+            flush()
         para.append(line)
     flush()
     return out
@@ -681,6 +692,24 @@ def code_tokens(text: str, extraction: Extraction) -> str:
 CLASSIFIER_MAX_CHARS = 200_000
 
 
+#: A fax machine's transmission line ("03/24/2026 14:33 FROM: 348-555-7381 TO: ...
+#: P.001/002"): it says how the page travelled, not what it says.
+_FAX_HEADER = re.compile(
+    r"(?im)^.*\bFROM\b.{0,60}\bTO\b.{0,60}\bP\s?\.?\s?\d{1,3}\s?/\s?\d{1,3}.*$"
+)
+_DIGIT = re.compile(r"\d")
+
+
+def model_text(text: str) -> str:
+    """The words the model reads: fax transmission lines dropped, every digit read as 0.
+
+    Numbers on a letter are identifiers (phone, claim, member and NPI numbers, dates,
+    amounts); as words they only let a model remember one template's phone number.
+    Keyword rules and code features read the original text, digits included.
+    """
+    return _DIGIT.sub("0", _FAX_HEADER.sub("", text))
+
+
 def build_features(text: str, extraction: Extraction) -> list[str]:
     """One row of model input: [reason text + legend meanings, whole text, code tokens]."""
     text = text[:CLASSIFIER_MAX_CHARS]
@@ -690,7 +719,7 @@ def build_features(text: str, extraction: Extraction) -> list[str]:
         extra.append(extraction.reason_text)
     if extra:
         reason = reason + "\n" + "\n".join(extra)
-    return [reason, text, code_tokens(text, extraction)]
+    return [model_text(reason), model_text(text), code_tokens(text, extraction)]
 
 
 def feature_matrix(rows: Iterable[tuple[str, Extraction]]) -> np.ndarray:
@@ -981,6 +1010,19 @@ class ModelClassifier:
         # Codes name denial reasons and the text-driven decision is none of them.
         conflict = bool(denial_codes) and top not in denial_codes
         evidence: list[str] = []
+        # Mail that states no adverse decision, denies no service line and offers no
+        # appeal (extraction's document type "other": approvals, acknowledgements,
+        # newsletters) is not a denial, whatever its words: a layout the model never saw
+        # still says "prior authorization". Confidence is the model's own for "not a
+        # denial", so a document the model read as a denial is sent to review.
+        if (extraction.document_type is DocumentType.OTHER
+                and top is not Category.NOT_A_DENIAL
+                and Category.NOT_A_DENIAL in self._classes):
+            evidence.append(f"no adverse decision, denied line or appeal rights "
+                            f"(the words read as {top.value})")
+            top_i = self._classes.index(Category.NOT_A_DENIAL)
+            top, conf = Category.NOT_A_DENIAL, float(proba[top_i])
+            conflict = bool(denial_codes)
         # Lines denied for different reasons: the reason holding the most denied dollars
         # is the document's category, when the model's choice is one of the lines'
         # reasons (the model picks among what the lines say; the money ranks them).

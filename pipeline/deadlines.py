@@ -236,7 +236,7 @@ _STATED_RULE_RE = re.compile(
 _WORDS = {"thirty": 30, "sixty": 60, "ninety": 90}
 #: What a stated window counts from, when it is the day the notice arrives.
 _RECEIPT_ANCHOR_RE = re.compile(
-    r"\b(?:from|after|of|following)\s+(?:the\s+(?:day|date)\s+)?(?:you\s+(?:receive|get)|"
+    r"\b(?:from|after|of|following)\s+(?:the\s+(?:day|date)\s+)?(?:you\s+(?:receive|get)|receiving|"
     r"(?:your\s+)?receipt|it\s+is\s+received)\b",
     re.IGNORECASE,
 )

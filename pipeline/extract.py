@@ -188,11 +188,11 @@ _RARC_AFTER_CARC_RE = re.compile(
     rf"(?P<r>{_RARC_CODE})"
 )
 _PROC_IN_LIST = (
-    r"(?:[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})(?:\s?[-:]\s?[A-Z0-9]{2}){0,4}"
+    r"(?:[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIlSsB]{4})(?:\s?[-:]\s?[A-Z0-9]{2}){0,4}"
     r"(?:\s+[A-Z0-9]{2}(?=[\s,;.)]|$)){0,2}"
 )
 _PROC_KEYWORD_RE = re.compile(
-    r"(?P<kw>\b(?i:CPT(?:®|\(R\))?(?:\s*/\s*HCPCS)?|HCPCS(?:\s*/\s*CPT)?|procedures?|"
+    r"(?P<kw>\b(?i:CPT(?:®|\(R\))?(?:\s*/\s*HCPCS)?|HCPCS(?:\s*/\s*CPT)?|procedur[ea]s?|"
     r"service\s+codes?|(?:requested\s+|approved\s+|denied\s+)?service(?=\s*[:;])|proc\.?|"
     r"(?P<codeword>codes?)))"
     r"(?i:\s*(?:\(s\))?\s*(?:codes?|numbers?|no\.?)?\s*(?:\(s\))?)\s*(?:[:#]|(?<=[Ss]ervice);)?\s*(?:#\s*)?"
@@ -256,7 +256,8 @@ _ICD_KEYWORD_RE = re.compile(
 #: "Diagnosis on request: M47,816", "DIAG MS4.50"); repaired only to a valid code
 _ICD_OCR_LABEL_RE = re.compile(
     r"(?i:\b(?:diagnosis|diag|dx)(?:\s+(?:codes?|on\s+(?:the\s+)?(?:claim|request)))?\s*[:;]?)"
-    r"[ \t]*(?P<tok>[A-Za-z0-9][A-Za-z0-9|]{2,3}[.,][0-9A-Za-z]{1,4})(?![\w.,])"
+    r"[ \t]*(?P<tok>[A-Za-z0-9][A-Za-z0-9|]{2,3}(?:[.,]{1,2}|[.,] )(?:[0-9A-Za-z|)\]]|\(\)){1,4})"
+    r"(?![\w.,])"
 )
 _NDC_FORM = r"[0-9]{4,5}\s?[-‐–]\s?[0-9]{3,4}\s?[-‐–]\s?[0-9]{1,2}|[0-9]{11}"
 _NDC_LABEL_RE = re.compile(
@@ -497,10 +498,16 @@ _PENDING_RE = re.compile(
 )
 
 
+#: Review rights are offered only against an adverse decision: an appeal, a provider's
+#: reconsideration request, a workers' comp utilization review's independent medical review.
 _APPEAL_RIGHTS_RE = re.compile(
     r"(?i)\b(?:your\s+right\s+to\s+(?:appeal|a\s+(?:review|reconsideration))|"
-    r"if\s+you\s+disagree\s+with\s+(?:this|our)\s+(?:decision|determination)|"
-    r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:internal\s+|expedited\s+)?appeal)"
+    r"if\s+you\s+disagree\b|"
+    r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:internal\s+|expedited\s+)?appeal|"
+    r"(?:request|ask\s+for|apply\s+for|application\s+for)\s+(?:an?\s+)?independent\s+"
+    r"(?:medical\s+)?review|"
+    r"(?:send|submit|file)\s+(?:your|a)\s+(?:reconsideration|redetermination)\s+request|"
+    r"to\s+send\s+your\s+(?:reconsideration|redetermination|appeal)\b)"
 )
 
 
@@ -1630,11 +1637,18 @@ def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
             pos += 1
     for m in _ICD_OCR_LABEL_RE.finditer(line):
         tok = m.group("tok")
-        if norm_icd10(tok) is None:
-            c = ocr_icd10(tok, digit_start=True)
+        # "G89. 29": a blank after the dot, valid once closed up; the strict reading
+        # of the label's list stopped at the blank ("G89")
+        spaced = norm_icd10(tok) if " " in tok else None
+        if spaced is not None or norm_icd10(tok) is None:
+            c = spaced or ocr_icd10(tok, digit_start=True)
             if c:
-                # "M47,816": the strict reading stopped at the comma ("M47")
-                sink.icd = [(p, x) for p, x in sink.icd if x.replace(".", "") != c[:3]]
+                # "M47,816", "M54.5()": the strict reading stopped short ("M47", "M54.5")
+                body = c.replace(".", "")
+                sink.icd = [
+                    (p, x) for p, x in sink.icd
+                    if p != m.start("tok") and not body.startswith(x.replace(".", ""))
+                ]
                 sink.icd.append((m.start("tok"), c))
                 sink.fixed.append(f"icd10:{c} (OCR-garbled diagnosis code repaired)")
     for m in _NDC_LABEL_RE.finditer(line):

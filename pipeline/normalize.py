@@ -461,8 +461,9 @@ def norm_proc(raw: str) -> str | None:
         return None
     if CPT_RE.match(s) or HCPCS_RE.match(s):
         return s
-    # CPT with O/I/l/S confusions in digit positions (need >=3 real digits to be safe)
-    if sum(isdigits(c) for c in s) >= 3:
+    # CPT with O/I/l/S confusions in digit positions (need >=3 real digits to be safe);
+    # never a group code and reason code run together ("CO197" is CO-197, not C0197)
+    if sum(isdigits(c) for c in s) >= 3 and not (s[:2] in ("CO", "PI") and s[1].isalpha()):
         head = ocr_digits(raw.strip()[:4])
         tail = raw.strip()[4].upper()
         cand = head + (tail if tail in "FTU" else ocr_digits(tail))
@@ -560,18 +561,53 @@ def norm_icd10(raw: str) -> str | None:
 
 
 _ICD_OCR_FIRST = {"6": "G", "5": "S", "8": "B"}
+#: what fax OCR prints for a digit inside a diagnosis code ("MA7.816", "M17.)1", "M96.|")
+_ICD_OCR_DIGIT = {"A": "4", ")": "1", "]": "1", "|": "1", "I": "1", "l": "1", "i": "1",
+                  "O": "0", "o": "0", "Q": "0", "D": "0", "S": "5", "s": "5", "B": "8",
+                  "Z": "2", "z": "2", "g": "98"}
+
+
+@lru_cache(maxsize=1)
+def _icd10_parents() -> frozenset[str]:
+    """ICD-10-CM items (without dots) that have sub-codes: not billable on a claim."""
+    return frozenset(c[:k] for c in icd10_code_set() for k in range(3, len(c)))
+
+
+def icd10_billable(code: str) -> bool:
+    """True for a valid ICD-10-CM code with no sub-codes (a claim's diagnosis is one)."""
+    body = code.replace(".", "").upper()
+    return _icd_valid(code) and body not in _icd10_parents()
+
+
+def _icd_readings(chars: str, limit: int = 64) -> list[str]:
+    """Every reading of a code fragment with each OCR-confusable character as printed or
+    as the digit it may stand for (bounded)."""
+    out = [""]
+    for ch in chars:
+        alts = {ch.upper()} if ch.isalnum() else set()
+        alts.update(_ICD_OCR_DIGIT.get(ch, ""))
+        if not alts:
+            return []
+        out = [o + a for o in out for a in sorted(alts)][:limit]
+    return out
 
 
 def ocr_icd10(raw: str, digit_start: bool = False) -> str | None:
     """An ICD-10-CM code as fax OCR garbles it, when exactly one reading is a valid code:
-    a comma for the dot ("M62,830"), a stray letter after the first ("MS54.16", "MI17.11"),
-    S/g/O/I for digits ("MS4.12", "Mg6.1"). With ``digit_start`` (only right after a
-    diagnosis label) a leading 6/5/8 may stand for G/S/B ("690.522")."""
-    s = raw.strip().replace(",", ".").replace(" ", "")
+    a comma for the dot ("M62,830", "M54,.50"), a blank after the dot ("G89. 29"), a stray
+    letter after the first ("MS54.16", "MI17.11"), S/g/O/I/A/|/) for digits ("MS4.12",
+    "Mg6.1", "MA7.816", "M17.)1", "M96.|"), "()" for 0 ("M54.5()"). Several valid readings
+    are narrowed to the billable ones (a claim's diagnosis has no sub-codes). With
+    ``digit_start`` (only right after a diagnosis label) a leading 6/5/8 may stand for
+    G/S/B ("690.522")."""
+    s = re.sub(r"\s+", "", raw.strip()).replace("()", "0")
+    s = re.sub(r"[.,]{2}", ".", s).replace(",", ".")
     if s.count(".") != 1 or len(s) > 10:
         return None
     head, tail = s.split(".")
-    if not (3 <= len(head) <= 4) or not (1 <= len(tail) <= 4) or not tail.isalnum():
+    if not (3 <= len(head) <= 4) or not (1 <= len(tail) <= 4):
+        return None
+    if not tail.isalnum() and not re.fullmatch(r"[0-9A-Za-z)\]|]+", tail):
         return None
     first = head[0].upper()
     if not first.isalpha():
@@ -583,13 +619,17 @@ def ocr_icd10(raw: str, digit_start: bool = False) -> str | None:
         bodies.append(head[2:])
     found: set[str] = set()
     for body in bodies:
-        for g in "98":
-            digits = ocr_digits(body.replace("g", g))
-            if not isdigits(digits[0]) or not digits[1].isalnum():
+        # the category's second character is always a digit; its third a digit or letter
+        for d1 in _icd_readings(body[0]):
+            if not isdigits(d1):
                 continue
-            code = f"{first}{digits.upper()}.{tail.upper()}"
-            if ICD10_RE.match(code) and _icd_valid(code):
-                found.add(code)
+            for d2 in _icd_readings(body[1]):
+                for t in _icd_readings(tail):
+                    code = f"{first}{d1}{d2}.{t}"
+                    if ICD10_RE.match(code) and _icd_valid(code):
+                        found.add(code)
+    if len(found) > 1:
+        found = {c for c in found if icd10_billable(c)}
     return found.pop() if len(found) == 1 else None
 
 

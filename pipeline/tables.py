@@ -10,6 +10,15 @@ by horizontal position otherwise). Four shapes are handled:
 * key-value blocks ("Service Date: ...", "Procedure: ...", "Billed: ...");
 * dense all-caps vouchers (Medicare-style ``PERF PROV SERV DATE ... GRP/RC-AMT``).
 
+OCR layouts handled on top (each rebuilt line is recorded in ``Row.ocr_fixed``):
+
+* a key-value block read label column first: the "date code units N dx ..." values
+  further down, with their "$a / $b / $c" amounts and code lines ("orphan" values);
+* a table read as two blocks, its code columns' rows then, under a header of amount
+  columns only, its amount columns' rows: paired again in order when none is missing;
+* a request table's row whose header was lost, closing with its decision cell;
+* a row's code wrapped below it with the description ("... injection   62321").
+
 The claim number in force (from "Claim #", "ICN", "Claim Number" lines) is stamped on
 each row so multi-claim remittances keep lines apart.
 """
@@ -163,8 +172,8 @@ CLAIM_LABEL_RE = re.compile(
 )
 
 _PROC_TOKEN_RE = re.compile(
-    r"(?<![\w$.,/-])(?:HC[:\s])?(?P<code>[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})"
-    r"(?P<mods>(?:(?:[-:]|\s{1,10})[A-Z0-9]{2}(?![\w.,/]))*)(?![\w.,/])"
+    r"(?<![\w$.,/-])(?:HC[:\s])?(?P<code>[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIlSsB]{4})"
+    r"(?P<mods>(?:(?:[-:]|\s{1,10})[A-Z0-9]{2}(?![\w.,/]))*)(?![\w,/]|\.[\w.,])"
 )
 _RARC_TOKEN_RE = re.compile(r"(?<![\w-])(MA[0-9OIl]{2,3}|[MN][0-9OIl]{1,3})(?![\w.,/]|-[0-9])")
 _LABEL_BEFORE_RE = re.compile(
@@ -172,8 +181,11 @@ _LABEL_BEFORE_RE = re.compile(
     r"CHECK|EFT|TRACE|GROUP|POLICY|REF|#|NO\.?|NUMBER)\s*[:#]?\s*$",
     re.IGNORECASE,
 )
+#: "Service line 2:" (also as OCR reads it: "Sarvice line", "Service tine", "Service Iine")
 _LINE_HEAD_RE = re.compile(
-    r"^\s*(?:service\s+)?line\s*(?:#|no\.?)?\s*([0-9]{1,3})\s*(?:[:.-]\s*(?P<rest>.*))?$", re.I
+    r"^\s*(?:(?:s[ae]rv[il1]ce\s+)?line|s[ae]rv[il1]ce\s+[tI1|]ine)\s*(?:#|no\.?)?\s*([0-9]{1,3})"
+    r"\s*(?:[:;.-]\s*(?P<rest>.*))?$",
+    re.I,
 )
 _GENERIC_KV_RE = re.compile(r"^\s*[A-Z][\w /()#'.-]{1,40}:\s*\S")
 _TOTAL_RE = re.compile(r"\b(?:totals?|balance|subtotal|check\s+amount|net\s+payment)\b", re.I)
@@ -183,8 +195,10 @@ _DENIED_WORD_RE = re.compile(
     re.I,
 )
 _ICD_OCR_ROW_RE = re.compile(
-    r"(?<![\w.$-])([A-Z][A-Za-z0-9|]{2,3}[.,][0-9A-Z]{1,4})(?![\w]|[.,][0-9])"
+    r"(?<![\w.$-])([A-Z][A-Za-z0-9|]{2,3}(?:[.,]{1,2}|[.,] )[0-9A-Z)\]|]{1,4})(?![\w]|[.,][0-9])"
 )
+#: "()" glued to a code is how OCR reads a 0 ("M54.5()" for M54.50); same length as "0 "
+_PAREN_ZERO_RE = re.compile(r"(?<=[0-9A-Z])\(\)")
 _ICD_ROW_RE = re.compile(r"(?<![\w.$-])([A-TV-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4})(?![\w]|\.[0-9])")
 _PROSE_WORD_RE = re.compile(r"\b[a-z]{3,}\b")
 
@@ -426,6 +440,9 @@ def _find_proc(s: str, where=None) -> tuple[str, list[str], int, int] | None:  #
             continue
         if _LABEL_BEFORE_RE.search(s[max(0, m.start() - 12) : m.start()]):
             continue
+        if re.fullmatch(r"[A-Za-z0-9][^\sA-Za-z0-9|(\[:#]", s[max(0, m.start() - 2) : m.start()]):
+            # the tail of a longer identifier OCR broke with a stray mark ("E26-062°60653")
+            continue
         mods: list[str] = []
         for tok in re.split(r"[-:\s]+", m.group("mods")):
             t = tok.upper()
@@ -494,10 +511,29 @@ _CODE_FIRST_RE = re.compile(
 )
 
 
+#: a request table's decision cell closing a row ("...  NON-CERTIFIED")
+_DECISION_CELL_RE = re.compile(
+    r"(?:\s{2,}|\|\s*)(?:non-?\s?certified|not\s+certified|certified|approved|denied|"
+    r"partially\s+approved|modified|pended)\s*\|?\s*$",
+    re.I,
+)
+
+
 def _code_first_row(s: str, header: _Header | None) -> bool:
     """A row opening with its procedure code under a header with a code column: its long
-    description ("62323  Lumbar epidural steroid injection (interlaminar, ...)") is not prose."""
-    return header is not None and header.has("proc") and bool(_CODE_FIRST_RE.match(s))
+    description ("62323  Lumbar epidural steroid injection (interlaminar, ...)") is not prose.
+    Without a header (OCR lost it) the row must also close with a decision cell:
+    "64483   Transforaminal epidural injection, lumbar ...   NON-CERTIFIED"."""
+    if not _CODE_FIRST_RE.match(s):
+        return False
+    if header is not None and header.has("proc"):
+        return True
+    return bool(_DECISION_CELL_RE.search(s))
+
+
+def _proc_fixed(code: str, why: str) -> str:
+    """A low-confidence note for a procedure code ("cpt:97140 (...)", "hcpcs:A4595 (...)")."""
+    return f"{'cpt' if isdigits(code[0]) else 'hcpcs'}:{code} ({why})"
 
 
 def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | None:
@@ -545,18 +581,28 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
     if proc is not None and not (money or adj_matches):
         # a request table (UR decision) has no amounts: code first, a decision word
         lead = s[: proc[2]].strip()
-        if not (
+        decided = re.search(
+            r"(?i)\b(?:certified|approved|denied|non-?certified|partial|modified|pended)\b", s
+        )
+        # under a request table's own header ("Code  Requested treatment  Qty  Decision")
+        # a code-first row with its description is a row even when OCR lost its decision
+        request_row = (
             header is not None
             and header.has("proc")
+            and header.has("desc")
+            and not header.money_fields()
+            and bool(_CODE_FIRST_RE.match(s))
+        )
+        if not (
+            (header is not None and header.has("proc") or _code_first_row(s, None))
             and (not lead or re.fullmatch(r"[0-9]{1,3}[.)]?", lead) or dates)
-            and re.search(
-                r"(?i)\b(?:certified|approved|denied|non-?certified|partial|"
-                r"modified|pended)\b",
-                s,
-            )
+            and (decided or request_row)
         ):
             return None
     row = Row(claim_number=claim, proc=proc[0] if proc else None, modifiers=proc[1] if proc else [])
+    printed = re.match(r"(?:HC[:\s])?(\S{5})", s[proc[2] : proc[3]]) if proc else None
+    if proc and printed and printed.group(1).upper() != proc[0]:
+        ocr_fixed.append(_proc_fixed(proc[0], "OCR-garbled procedure code repaired"))
     row.ocr_fixed = ocr_fixed
     if dates:
         row.service_date = dates[0][2]
@@ -653,17 +699,22 @@ def parse_row(line: str, header: _Header | None, claim: str | None) -> Row | Non
         pm = _ROW_PATIENT_RE.search(s)
         if pm and pm.start() not in consumed:
             row.patient = pm.group(0).strip()
-    for m in _ICD_ROW_RE.finditer(s):
+    sd = _PAREN_ZERO_RE.sub("0 ", s)
+    for m in _ICD_ROW_RE.finditer(sd):
         if m.start() not in consumed:
             row.icd.append(m.group(1))
             consumed.add(m.start(), m.end())
+            if sd[m.start() : m.end()] != s[m.start() : m.end()]:
+                row.ocr_fixed.append(f"icd10:{m.group(1)} (OCR-garbled diagnosis code repaired)")
     if header is not None and header.has("dx") and proc is not None:
         # a Dx cell as fax OCR garbles it ("MS54.16", "M99,03"): repaired to a valid code
-        for m in _ICD_OCR_ROW_RE.finditer(s, proc[3]):
-            if m.start() in consumed or norm_icd10(m.group(1)):
+        for m in _ICD_OCR_ROW_RE.finditer(sd, proc[3]):
+            if m.start() in consumed:
                 continue
-            c = ocr_icd10(m.group(1))
-            if c:
+            # norm_icd10 already reads "MS4.12" (S for 5 in the second place), which the
+            # strict pattern above does not take
+            c = norm_icd10(m.group(1)) or ocr_icd10(m.group(1))
+            if c and c not in row.icd:
                 row.icd.append(c)
                 row.ocr_fixed.append(f"icd10:{c} (OCR-garbled diagnosis code repaired)")
     return row
@@ -732,29 +783,33 @@ def _continuation(line: str, row: Row) -> bool:
     return True
 
 
+#: "Charge / Allowed / Paid:" ("Pald", "Pa1d" as OCR reads it)
 _COMPOSITE_RE = re.compile(
-    r"^\s*((?:charges?|billed|allowed|paid|payment|patient\s+resp\w*)"
-    r"(?:\s*/\s*(?:charges?|billed|allowed|paid|payment|patient\s+resp\w*)){1,4})\s*:\s*(.*)$",
+    r"^\s*((?:charges?|billed|allowed|pa[il1]d|payment|patient\s+resp\w*)"
+    r"(?:\s*/\s*(?:charges?|billed|allowed|pa[il1]d|payment|patient\s+resp\w*)){1,4})\s*:\s*(.*)$",
     re.I,
 )
+
+
+_COMPOSITE_FIELDS = {
+    "charge": "billed", "charges": "billed", "billed": "billed", "allowed": "allowed",
+    "paid": "paid", "payment": "paid",
+}
+
+
+def _composite_field(name: str) -> str:
+    n = re.sub(r"pa[il1]d", "paid", re.sub(r"\s+", " ", name.strip().lower()))
+    return _COMPOSITE_FIELDS.get(n, "patresp")
 
 
 def _kv_pairs(line: str) -> list[tuple[str, str]]:
     """('dos', '03/14/2026'), ('proc', '64483 RT') ... from a key-value line."""
     cm = _COMPOSITE_RE.match(line)
     if cm:
-        names = [re.sub(r"\s+", " ", n.strip().lower()) for n in cm.group(1).split("/")]
+        names = cm.group(1).split("/")
         vals = [v.strip() for v in cm.group(2).split("/")]
         if len(names) == len(vals):
-            field_of = {
-                "charge": "billed",
-                "charges": "billed",
-                "billed": "billed",
-                "allowed": "allowed",
-                "paid": "paid",
-                "payment": "paid",
-            }
-            return [(field_of.get(n, "patresp"), v) for n, v in zip(names, vals, strict=True)]
+            return [(_composite_field(n), v) for n, v in zip(names, vals, strict=True)]
     ms = list(_KV_ANY_RE.finditer(line))
     out: list[tuple[str, str]] = []
     for i, m in enumerate(ms):
@@ -792,7 +847,11 @@ def _apply_kv(row: Row, name: str, val: str) -> None:
                 row.adjs.append((gc[0], gc[1], money[0][2] if money else None))
                 found = True
         if not found:
-            for tok in re.findall(r"\b[A-Z0-9]{1,4}\b", val.upper()):
+            bare = val
+            for ms, me, _v in reversed(find_money(val)):
+                # an amount's digits are no code ("PR-! $212.83" is not CARC 212)
+                bare = bare[:ms] + " " + bare[me:]
+            for tok in re.findall(r"\b[A-Z0-9]{1,4}\b", bare.upper()):
                 r = norm_rarc(tok)
                 if r:
                     row.rarcs.append(r)
@@ -826,9 +885,85 @@ def _apply_inline(row: Row, rest: str) -> None:
         row.proc, row.modifiers = p[0], p[1]
     for m in _ICD_ROW_RE.finditer(rest):
         row.icd.append(m.group(1))
+    if not row.icd:
+        # "dx M54,.50": the diagnosis after its label as OCR garbled it, repaired to a valid code
+        dm = re.search(
+            r"(?i)\b(?:dx|diag)\s*:?\s*(?P<tok>[A-Z][A-Za-z0-9|]{2,3}[.,]{1,2} ?\S{1,4})", rest
+        )
+        c = ocr_icd10(dm.group("tok")) if dm else None
+        if c:
+            row.icd.append(c)
+            row.ocr_fixed.append(f"icd10:{c} (OCR-garbled diagnosis code repaired)")
     money = find_money(rest)
     if money:
         row.amounts.setdefault("billed", money[0][2])
+
+
+#: A key-value service line's value as OCR reads it when the label column went first:
+#: "20-Apr-25 62321 units 1 dx M50.121" with its "Service line 1:" label lines above.
+#: A date, then a procedure code with its modifiers, then its units: a service line.
+_ORPHAN_INLINE_RE = re.compile(
+    r"^\s*(?P<date>\S+(?:\s+[0-9]{1,2},?)?(?:\s+[0-9]{2,4})?)\s+"
+    r"(?P<proc>(?:[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIl]{4})(?:-[A-Z0-9]{2}){0,4})\s+"
+    r"(?i:units?)\s*[0-9|Il]{1,3}(?:\s+(?i:dx|diag)\s*:?\s*\S+(?:\s*,\s*\S+){0,3})?\s*$"
+)
+#: a numeric date OCR garbled past parsing ("41/03/2024" for 11/03/2024)
+_DATE_SHAPE_RE = re.compile(r"[0-9OIl]{1,2}[-/][0-9OIl]{1,2}[-/](?:[0-9]{2}|[0-9]{4})")
+#: "$1,587.75 / $0.00 / $0.00": the values of a "Charge / Allowed / Paid:" label read apart
+_SLASH_AMOUNTS_RE = re.compile(
+    r"^\s*\$?[0-9][0-9,]*\.[0-9]{2}(?:\s*/\s*\$?[0-9][0-9,]*\.[0-9]{2}){1,4}\s*$"
+)
+#: the words an adjustment/remark value line may hold besides its codes and amount
+_CODE_LINE_WORDS = frozenset(
+    {"group", "reason", "code", "codes", "adj", "adjustment", "carc", "rarc", "remark", "remarks"}
+)
+
+
+def _orphan_inline_row(line: str, claim: str | None) -> Row | None:
+    """A service line's "date code units N dx ..." value standing alone (see above)."""
+    if len(line) > 200:
+        return None
+    m = _ORPHAN_INLINE_RE.match(line)
+    if not m or not (
+        find_dates(m.group("date"), compact=True) or _DATE_SHAPE_RE.fullmatch(m.group("date"))
+    ):
+        return None
+    row = Row(claim_number=claim)
+    _apply_inline(row, line)
+    return row if row.proc else None
+
+
+def _orphan_value_line(line: str, row: Row, names: list[str]) -> bool:
+    """Attach a value line of an orphan service line: its slash-joined amounts (in the
+    order of the document's "Charge / Allowed / Paid:" label) or its adjustment/remark
+    codes ("CO-16 $1,587.75", "226 (group CO) $337.00", "N290")."""
+    s = line.strip()
+    if _SLASH_AMOUNTS_RE.match(s):
+        vals = [parse_money(v.strip()) for v in s.split("/")]
+        if len(names) != len(vals):
+            names = ["billed", "allowed", "paid"] if len(vals) == 3 else []
+        if not names:
+            return False
+        for n, v in zip(names, vals, strict=True):
+            if v is not None:
+                row.amounts.setdefault(n, v)
+        return True
+    if not s or len(s) > 80 or _find_proc(s):
+        return False
+    rest = s
+    for ms, me, _v in reversed(find_money(s)):
+        rest = rest[:ms] + " " + rest[me:]
+    toks = re.findall(r"[A-Za-z0-9]+", rest)
+    codes = [t for t in toks if t.lower() not in _CODE_LINE_WORDS]
+    if not codes or not all(
+        re.fullmatch(r"(?:CO|PR|OA|PI|CR)?(?:[0-9]{1,3}|[ABDPWY][0-9]{1,2})|CO|PR|OA|PI|CR|"
+                     r"MA[0-9]{2,3}|[MN][0-9]{1,3}", t)
+        for t in codes
+    ):
+        return False
+    before = (len(row.adjs), len(row.rarcs))
+    _apply_kv(row, "code", s)
+    return (len(row.adjs), len(row.rarcs)) != before
 
 
 #: A procedure code in parentheses closing a wrapped description cell: "regions (98941)".
@@ -837,8 +972,15 @@ _PAREN_PROC_RE = re.compile(
 )
 
 
+_TRAILING_PROC_RE = re.compile(
+    r"^\s*[A-Za-z][A-Za-z,/()' -]{5,60}?[^\w$]{0,3}\s+"
+    r"(?P<code>[0-9OIl]{4}[0-9FTUOIl]|[A-CEGHJ-MP-V][0-9OIlSsB]{4})\s*$"
+)
+
+
 def _wrapped_code_row(
-    lines: list[str], i: int, header: _Header | None, claim: str | None
+    lines: list[str], i: int, header: _Header | None, claim: str | None,
+    code_column: bool = False,
 ) -> Row | None:
     """A row whose description cell wraps and ends with its code in parentheses a few
     lines down (Medicare Summary Notice style): "Trigger  No  $326.25  $0.00 ..." then
@@ -857,6 +999,12 @@ def _wrapped_code_row(
         if find_money(nxt) or len(nxt.strip()) > 80:
             return None
         m = _PAREN_PROC_RE.search(nxt)
+        if m is None and (code_column or header is not None and header.has("proc")):
+            # "Cervical epidural steroid injection   62321": the description cell and
+            # the code cell of the row above, wrapped (OCR) onto a line of their own
+            m = _TRAILING_PROC_RE.match(nxt)
+            if m and re.search(r"(?:^|[\s,])[A-Z]{2}[^\w]{0,3}\s+\S+\s*$", nxt):
+                m = None  # "Springfield, IL 62321": a city, state and ZIP code
         if m:
             code = norm_proc(m.group("code"))
             if code is None:
@@ -950,6 +1098,57 @@ def _wrapped_year(row: Row, line: str, nxt: str, j: int) -> None:
             row.source_lines.append(j)
 
 
+def _code_only_line(line: str, header: _Header) -> bool:
+    """A row of a table's code columns alone ("1  06/10/2025  97140  GP  M54.2") under a
+    header with a code column and no amount column: OCR read the amount columns apart."""
+    if not header.has("proc") or header.money_fields() or len(line) > 200:
+        return False
+    s = _clean(line)
+    return (
+        _find_proc(s) is not None
+        and bool(find_dates(s, compact=True))
+        and not find_money(s)
+        and not _is_prose(s)
+    )
+
+
+def _split_complete(left: list[tuple[int, str, _Header]]) -> bool:
+    """The code rows of a split table pair with its amount rows only when none is missing:
+    numbered 1, 2, 3 ... when the table has a line-number column."""
+    if not left[0][2].has("line"):
+        return True
+    nums = [re.match(r"\s*([0-9]{1,3})[.)]?\s", ln) for _, ln, _ in left]
+    return all(m and int(m.group(1)) == k for k, m in enumerate(nums, start=1))
+
+
+def _split_row(
+    lines: list[str], i: int, left: tuple[int, str, _Header], right: _Header, claim: str | None
+) -> Row | None:
+    """The row of a split table whose amount part is line ``i`` (with a wrapped reason
+    cell on the next line), joined to its code part ``left``."""
+    line = lines[i]
+    if len(line) > 200 or _find_proc(_clean(line)) or _is_prose(_clean(line)):
+        return None
+    used = [i]
+    if i + 1 < len(lines):
+        merged = _merge_wrapped_cells(line, lines[i + 1])
+        if merged is not None:
+            line, used = merged, [i, i + 1]
+    if not find_money(line):
+        return None
+    li, lline, lh = left
+    width = max([len(lline)] + [fe for _, fe, _ in lh.fields]) + 4
+    head = _Header(fields=lh.fields + [(fs + width, fe + width, n) for fs, fe, n in right.fields])
+    row = parse_row(lline.ljust(width) + line, head, claim)
+    if row is None or row.proc is None:
+        return None
+    row.source_lines = [li, *used]
+    row.ocr_fixed.append(
+        _proc_fixed(row.proc, "service line rebuilt from a table read in two blocks")
+    )
+    return row
+
+
 _RULE_LINE_RE = re.compile(r"^\s*[-=_|+ ]{3,}\s*$")
 
 
@@ -986,12 +1185,44 @@ def parse_tables(lines: list[str]) -> TableResult:
     kv: Row | None = None
     kv_seen: set[str] = set()
 
+    # a table OCR read as two blocks: its code columns' rows, then (under a header of
+    # amount columns only) its amount columns' rows; paired again in order
+    table_start = 0  # the first row read under the header in force
+    split_left: list[tuple[int, str, _Header]] = []
+    split_right: _Header | None = None
+    orphan = False  # the key-value row in progress was read from its values alone
+    composite: list[str] = []  # the names of the last "Charge / Allowed / Paid:" label
+    #: labelled service lines whose "date code units" value OCR put elsewhere
+    no_value: list[Row] = []
+
     def flush_kv() -> None:
         nonlocal kv, kv_seen
         parts = [kv.proc, kv.service_date, kv.amounts, kv.adjs] if kv is not None else []
-        if kv is not None and (kv.proc or kv.adjs) and sum(1 for p in parts if p) >= 2:
+        if kv is not None and orphan and not kv.amounts and no_value:
+            # a value standing alone, with no amounts of its own: the value of the first
+            # labelled service line that has its amounts and codes but no procedure
+            target = no_value.pop(0)
+            target.proc, target.modifiers = kv.proc, kv.modifiers
+            target.service_date = target.service_date or kv.service_date
+            target.icd.extend(kv.icd)
+            target.ocr_fixed.extend(kv.ocr_fixed)
+            target.adjs.extend(kv.adjs)
+            target.rarcs.extend(r for r in kv.rarcs if r not in target.rarcs)
+            target.source_lines.extend(kv.source_lines)
+            res.lines_used.update(kv.source_lines)
+            if kv.proc:
+                target.ocr_fixed.append(
+                    _proc_fixed(kv.proc, "service line value read apart from its label")
+                )
+        elif kv is not None and (kv.proc or kv.adjs) and sum(1 for p in parts if p) >= 2:
+            if orphan and kv.proc:
+                kv.ocr_fixed.append(
+                    _proc_fixed(kv.proc, "service line value read apart from its label")
+                )
             res.rows.append(kv)
             res.lines_used.update(kv.source_lines)
+            if not orphan and kv.proc is None and kv.line is not None:
+                no_value.append(kv)
         kv, kv_seen = None, set()
 
     patient: str | None = None
@@ -1010,9 +1241,21 @@ def parse_tables(lines: list[str]) -> TableResult:
                 patient = member = None
             if i in res.lines_used:
                 continue
+            if kv is not None and orphan and _orphan_value_line(line, kv, composite):
+                kv.source_lines.append(i)
+                continue
+            if kv is None or orphan or not (kv.proc or kv.service_date):
+                om = _orphan_inline_row(line, claim)
+                if om is not None:
+                    flush_kv()
+                    kv, orphan = om, True
+                    kv.source_lines.append(i)
+                    last = None
+                    continue
             lm = _LINE_HEAD_RE.match(line)
             if lm:
                 flush_kv()
+                orphan = False
                 kv = Row(claim_number=claim, line=int(lm.group(1)))
                 kv.source_lines.append(i)
                 rest = lm.group("rest") or ""
@@ -1021,6 +1264,13 @@ def parse_tables(lines: list[str]) -> TableResult:
                 last = None
                 continue
             if _KV_START_RE.match(line) or _COMPOSITE_RE.match(line):
+                cm = _COMPOSITE_RE.match(line)
+                if cm and not cm.group(2).strip():
+                    # a label whose values OCR put elsewhere: remember the column order
+                    composite = [_composite_field(n) for n in cm.group(1).split("/")]
+                if orphan:
+                    flush_kv()
+                    orphan = False
                 pairs = _kv_pairs(line)
                 names = [n for n, _ in pairs]
                 if kv is not None and (set(names) & kv_seen - {"code", "remark"}):
@@ -1037,6 +1287,7 @@ def parse_tables(lines: list[str]) -> TableResult:
                 continue
             if kv is not None and c is None:
                 flush_kv()
+                orphan = False
             if header is not None and i - 1 in res.header_lines and last is None:
                 wrapped = merge_wrapped_header(header, lines[i - 1], line)
                 if wrapped is not None:
@@ -1045,8 +1296,14 @@ def parse_tables(lines: list[str]) -> TableResult:
                     continue
             h = detect_header(line)
             if h is not None:
+                if h.has("proc"):
+                    split_left, split_right = [], None
+                elif split_left and h.money_fields() and not h.has("dos"):
+                    # pair only when no code row is missing (see _split_complete)
+                    split_right = h if _split_complete(split_left) else None
                 header = h
                 res.header_lines.add(i)
+                table_start = len(res.rows)
                 last = None
                 sm = _summary_values(lines, i, h)
                 if sm is not None:
@@ -1059,6 +1316,14 @@ def parse_tables(lines: list[str]) -> TableResult:
                 # a blank line ends continuation but not the table
                 last = None
                 continue
+            if split_right is not None and split_left:
+                paired = _split_row(lines, i, split_left[0], split_right, claim)
+                if paired is not None:
+                    split_left.pop(0)
+                    res.rows.append(paired)
+                    res.lines_used.update(paired.source_lines)
+                    last = paired
+                    continue
             row = None
             if i + 1 < len(lines) and header is not None:
                 merged = _merge_wrapped_cells(line, lines[i + 1])
@@ -1069,7 +1334,10 @@ def parse_tables(lines: list[str]) -> TableResult:
             if row is None:
                 row = parse_row(line, header, claim)
             if row is None:
-                row = _wrapped_code_row(lines, i, header, claim)
+                # the table's rows carry codes (a header with a code column, or a row
+                # above with its code): a code alone below a row is that row's
+                code_column = any(r.proc for r in res.rows[table_start:])
+                row = _wrapped_code_row(lines, i, header, claim, code_column)
             elif row.service_date is None and i + 1 < len(lines):
                 _wrapped_year(row, line, lines[i + 1], i + 1)
             if row is not None:
@@ -1089,6 +1357,8 @@ def parse_tables(lines: list[str]) -> TableResult:
                 last.source_lines.append(i)
                 res.lines_used.add(i)
                 continue
+            if header is not None and _code_only_line(line, header):
+                split_left.append((i, line, header))
             last = None
         except Exception as e:  # one odd line must never sink the document
             exc_info, where = scrubbed_exc_info(e)

@@ -49,6 +49,10 @@ logger = logging.getLogger(__name__)
 NO_LABEL = "none"
 HOLD_OUT_SHARE = 0.2
 TARGET_PRECISION = 0.97  # accuracy wanted among documents not flagged for review (issue 5)
+#: The threshold is chosen on one sample of documents; one only just reaching the target
+#: there misses it on new mail about half the time. The margin is about one standard
+#: error of an accuracy near 0.97 measured on 150 documents (an evaluation's held-out set).
+THRESHOLD_MARGIN = 0.015
 
 
 # --------------------------------------------------------------------------------------
@@ -320,7 +324,8 @@ def _review_figures(conf: np.ndarray, correct: np.ndarray, conflict: np.ndarray,
 
 def choose_threshold(confidence: np.ndarray, correct: np.ndarray,
                      flagged: np.ndarray | None = None) -> float:
-    """Lowest confidence threshold at which accepted decisions reach TARGET_PRECISION.
+    """Lowest confidence threshold at which accepted decisions reach TARGET_PRECISION
+    with THRESHOLD_MARGIN to spare.
 
     ``flagged``: decisions sent to review whatever their confidence (codes and the
     decision disagree); they are never counted as accepted. When no threshold up to
@@ -332,7 +337,7 @@ def choose_threshold(confidence: np.ndarray, correct: np.ndarray,
         keep = (confidence >= t) & ~forced
         if keep.sum() == 0:
             break
-        if correct[keep].mean() >= TARGET_PRECISION:
+        if correct[keep].mean() >= TARGET_PRECISION + THRESHOLD_MARGIN:
             return float(t)
     return float(grid[-1])
 
@@ -603,8 +608,10 @@ def model_card(meta: dict[str, Any]) -> str:
         "* `confidence` is the calibrated top probability (after the denied-dollars rule: "
         "the two line reasons together); `needs_review` is set below "
         f"{meta['threshold']:.3f} (the lowest threshold at which the held-out split's "
-        f"unflagged decisions are {TARGET_PRECISION:.0%} right) or when codes and the "
-        "decision disagree.",
+        f"unflagged decisions are {TARGET_PRECISION + THRESHOLD_MARGIN:.1%} right: the "
+        f"{TARGET_PRECISION:.0%} wanted, with a margin for sampling) or when codes and the "
+        "decision disagree. Mail that states no adverse decision, denies no line and offers "
+        "no appeal is read as not a denial, with the model's own confidence for that.",
         *_leave_family_out_lines(meta),
         "* English only; boilerplate (appeal rights, notices, taglines) is down-weighted by "
         "regex rules, not learned.",

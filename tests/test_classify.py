@@ -503,3 +503,18 @@ def test_review_threshold_is_chosen_on_accepted_decisions_only() -> None:
     assert choose_threshold(conf, correct, flagged) == pytest.approx(0.575)
     # without the conflict flag no threshold up to 0.95 reaches 97%: the most cautious
     assert choose_threshold(conf, correct) == pytest.approx(0.95)
+
+
+def test_review_threshold_keeps_a_margin_over_the_target() -> None:
+    import numpy as np
+
+    from pipeline.train import TARGET_PRECISION, THRESHOLD_MARGIN, choose_threshold
+
+    # 200 decisions: 195 right above 0.7; 5 wrong at 0.5, 2 of them above 0.4
+    conf = np.array([0.9] * 195 + [0.5] * 2 + [0.35] * 3)
+    correct = np.array([True] * 195 + [False] * 5)
+    # at 0.30 the accepted decisions are 97.5% right: the target, but not with the margin
+    assert correct.mean() >= TARGET_PRECISION
+    assert correct.mean() < TARGET_PRECISION + THRESHOLD_MARGIN
+    # 0.375 still accepts the two wrong ones at 0.5 (99.0%: enough)
+    assert choose_threshold(conf, correct) == pytest.approx(0.375)

@@ -91,6 +91,7 @@ def test_stated_rule_text_applies_to_letter_date() -> None:
         "within 180 days of receipt of this notice",
         "You must appeal within 60 days after you get this notice",
         "within 120 days following your receipt of this notice",
+        "Your request must be filed within 180 days of receiving this notice",
     ],
 )
 def test_window_counted_from_receipt_has_its_own_basis(text: str) -> None:

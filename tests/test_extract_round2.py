@@ -339,8 +339,9 @@ def test_ocr_diagnosis_after_label_repaired_to_a_valid_code() -> None:
 
 
 def test_ocr_diagnosis_repair_refuses_ambiguous_or_invalid() -> None:
-    # "Mg6.1" could be M96.1 or M86.1; "ME459" is no code shape; a bare amount is no code
-    for printed in ("Mg6.1", "ME459", "125.10"):
+    # "Mg1.0" could be M81.0 or M91.0 (both billable); "ME459" is no code shape; a bare
+    # amount is no code. ("Mg6.1" reads as M96.1: M86.1 has sub-codes, no claim carries it.)
+    for printed in ("Mg1.0", "ME459", "125.10"):
         ex = extract(f"Dear Provider,\n\nWe reviewed the request.\nDiagnosis:   {printed}\n")
         assert ex.codes.icd10 == [], printed
 
