@@ -379,7 +379,7 @@ _VISIT_MAX = re.compile(r"\bvisit (maximum|max|limit)|\bmaximum (number )?of \d+
 _HEDGED = re.compile(
     r"\b(will|may|might|could) (need|require|be (denied|required))\b|\bsome services\b|"
     r"\bbeginning (on )?\w+ \d|\bif (a|an|the) (service|claim|request)\b|"
-    r"\boriginal decision (said|was)\b",
+    r"\b(original|earlier|previous|prior) (decision|determination) (said|was|stated)\b",
     _I,
 )
 
@@ -1010,19 +1010,18 @@ class ModelClassifier:
         # Codes name denial reasons and the text-driven decision is none of them.
         conflict = bool(denial_codes) and top not in denial_codes
         evidence: list[str] = []
-        # Mail that states no adverse decision, denies no service line and offers no
-        # appeal (extraction's document type "other": approvals, acknowledgements,
+        # Mail that states no adverse decision, denies no service line, prints no denial
+        # code and offers no appeal (document type "other": approvals, acknowledgements,
         # newsletters) is not a denial, whatever its words: a layout the model never saw
         # still says "prior authorization". Confidence is the model's own for "not a
         # denial", so a document the model read as a denial is sent to review.
-        if (extraction.document_type is DocumentType.OTHER
+        if (extraction.document_type is DocumentType.OTHER and not denial_codes
                 and top is not Category.NOT_A_DENIAL
                 and Category.NOT_A_DENIAL in self._classes):
             evidence.append(f"no adverse decision, denied line or appeal rights "
                             f"(the words read as {top.value})")
             top_i = self._classes.index(Category.NOT_A_DENIAL)
             top, conf = Category.NOT_A_DENIAL, float(proba[top_i])
-            conflict = bool(denial_codes)
         # Lines denied for different reasons: the reason holding the most denied dollars
         # is the document's category, when the model's choice is one of the lines'
         # reasons (the model picks among what the lines say; the money ranks them).

@@ -479,6 +479,8 @@ _ADVERSE_RE = re.compile(
     r"adverse\s+(?:benefit\s+)?determination|notice\s+of\s+(?:denial|non-?coverage)|"
     r"non-?certified|not\s+medically\s+necessary|denial\s+(?:notice|letter|of\s+(?:coverage|payment|"
     r"your))|decision\s*:?\s*denied|(?:upheld|uphold)\s+(?:our|the)\s+(?:original\s+)?(?:decision|denial)|"
+    r"(?:decision|determination|denial)\s+(?:is|was|has\s+been|remains)\s+upheld|"
+    r"remains?\s+(?:unpaid|denied|not\s+covered)|"
     r"integrated\s+denial\s+notice|excluded\s+(?:under|from)\s+your|"
     r"(?:could|can)\s*not\s+approve|we\s+(?:do|will)\s+not\s+(?:cover|pay|approve)|"
     r"not\s+certified|claim\s+(?:denial|rejection)|rejection\s+notice|"
@@ -486,15 +488,19 @@ _ADVERSE_RE = re.compile(
 )
 _APPROVAL_RE = re.compile(
     r"(?i)\b(?:(?:was|is|has\s+been|have\s+been)\s+approved|we\s+(?:have\s+)?approved|"
-    r"request\s+(?:is|was)\s+approved|approval\s+(?:letter|notice)|good\s+news)\b"
+    r"request\s+(?:is|was)\s+approved|approval\s+(?:letter|notice)|good\s+news|"
+    r"(?:reversed|overturned)\s+(?:our|the)\s+(?:earlier\s+|original\s+|previous\s+|prior\s+)?"
+    r"(?:decision|determination|denial)|(?:decided|decision)\s+(?:is\s+)?in\s+your\s+favou?r)\b"
 )
 _ACK_RE = re.compile(
-    r"(?i)\b(?:we\s+(?:have\s+)?received\s+your\s+(?:appeal|request|grievance|reconsideration)|"
-    r"acknowledg(?:e|es|ing|ment)\s+(?:of\s+)?(?:receipt|your))"
+    r"(?i)\b(?:we\s+(?:have\s+)?received\s+(?:your|the)\s+(?:appeal|request|grievance|"
+    r"reconsideration|claim)|acknowledg(?:e|es|ing|ment)\s+(?:of\s+)?(?:receipt|your)|"
+    r"claim\s+acknowledge?ment)"
 )
 _PENDING_RE = re.compile(
     r"(?i)\bwill\s+(?:send\s+you\s+(?:our|a)\s+decision|review\s+your|look\s+at\s+your|"
-    r"make\s+a\s+decision|decide)"
+    r"make\s+a\s+decision|decide)|\baccepted\s+for\s+processing\b|"
+    r"\bnot\s+a\s+payment\s+decision\b|\bwhen\s+processing\s+is\s+complete\b"
 )
 
 
@@ -503,7 +509,7 @@ _PENDING_RE = re.compile(
 _APPEAL_RIGHTS_RE = re.compile(
     r"(?i)\b(?:your\s+right\s+to\s+(?:appeal|a\s+(?:review|reconsideration))|"
     r"if\s+you\s+disagree\b|"
-    r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:internal\s+|expedited\s+)?appeal|"
+    r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:[\w-]+\s+){0,2}appeal|"
     r"(?:request|ask\s+for|apply\s+for|application\s+for)\s+(?:an?\s+)?independent\s+"
     r"(?:medical\s+)?review|"
     r"(?:send|submit|file)\s+(?:your|a)\s+(?:reconsideration|redetermination)\s+request|"
@@ -519,7 +525,9 @@ def _adverse_count(text: str) -> int:
         if _BOILERPLATE_RE.search(sent):
             continue
         if re.search(
-            r"(?i)\b(?:will|may|could|might)\s+be\s+denied|to\s+avoid|if\s+(?:we|your)", sent
+            r"(?i)\b(?:will|may|could|might)\s+be\s+denied|to\s+avoid|if\s+(?:we|your)|"
+            r"(?:original|earlier|previous|prior)\s+(?:decision|determination|denial)\s+"
+            r"(?:said|was|stated|found)", sent
         ):
             continue
         n += len(_ADVERSE_RE.findall(sent))
@@ -528,6 +536,10 @@ def _adverse_count(text: str) -> int:
 
 def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentType:
     head = "\n".join(lines[:15])
+    # an acknowledgement of mail still pending decides nothing, whatever it mentions
+    if (_ACK_RE.search(text) and _PENDING_RE.search(text) and not _adverse_count(text)
+            and not any(_row_is_denied(r) for r in table.rows)):
+        return DocumentType.OTHER
     firsts: list[tuple[int, DocumentType]] = []
     for rx, dt in ((_REMIT_TITLE_RE, DocumentType.REMITTANCE), (_EOB_TITLE_RE, DocumentType.EOB)):
         m = rx.search(head)
@@ -535,6 +547,10 @@ def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentT
             firsts.append((m.start(), dt))
     if firsts:
         return min(firsts, key=lambda t: t[0])[1]
+    # a letter that approves or reverses, denies nothing and has no claim table: an EOB
+    # it promises ("you will receive a new Explanation of Benefits") does not make it one
+    if not table.rows and _APPROVAL_RE.search(text) and not _adverse_count(text):
+        return DocumentType.OTHER
     n_remit = len(_REMIT_RE.findall(text))
     n_eob = len(_EOB_RE.findall(text))
     if re.search(r"(?i)this\s+is\s+not\s+a\s+bill|explanation\s+of\s+benefits", text):

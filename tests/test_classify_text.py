@@ -119,3 +119,70 @@ def test_mail_with_no_adverse_decision_is_not_a_denial_whatever_its_words() -> N
     assert extract(letter).document_type is DocumentType.DENIAL_LETTER
     d = clf.decide(np.array([0.2, 0.8]), letter, extract(letter))
     assert d.category is Category.PRIOR_AUTHORIZATION and d.confidence == 0.8
+
+
+UPHELD = """FIRST-LEVEL PROVIDER APPEAL - DECISION
+Claim number: SMH-25-77104-2
+After review by a physician who was not involved in the original decision, the original
+determination is upheld. The claim remains unpaid.
+You may request a second-level appeal within 60 days of the date of this notice."""
+
+
+def test_an_upheld_appeal_decision_is_a_denial_letter() -> None:
+    assert extract(UPHELD).document_type is DocumentType.DENIAL_LETTER
+
+
+def test_mail_printing_denial_codes_is_not_overruled_to_not_a_denial() -> None:
+    import numpy as np
+
+    text = "Appeal update\nThe service was reviewed again.\nCodes: CO-252, N714."
+    ext = extract(text)
+    assert ext.document_type is DocumentType.OTHER and ext.codes.carc == ["252"]
+    clf = _decider([Category.NOT_A_DENIAL, Category.MISSING_DOCUMENTATION])
+    d = clf.decide(np.array([0.3, 0.7]), text, ext)
+    assert d.category is Category.MISSING_DOCUMENTATION
+
+
+CLAIM_ACK = """CLAIM ACKNOWLEDGMENT
+We received the claim described below on February 16, 2026. It passed our front-end
+edits and has been accepted for processing. This is not a payment decision.
+  Claim number:      VS2604700331
+  Procedure:         62321
+  Total charge:      $1,380.00
+Clean claims are normally adjudicated within 30 days of receipt. You will receive a
+remittance advice when processing is complete. Please do not send a second copy of this
+claim while it is in process; duplicate submissions slow down payment."""
+
+
+def test_a_claim_acknowledgement_is_other_mail_not_a_remittance() -> None:
+    assert extract(CLAIM_ACK).document_type is DocumentType.OTHER
+
+
+REVERSED = """OAKHURST COMMUNITY HEALTH PLAN
+Appeals & Grievances Department
+1 Oakhurst Plaza, Tremont Hills, KY 40999
+
+January 22, 2026
+
+Pat Example
+605 Fiddlehead Way
+Tremont Hills, KY 40998
+
+Appeal decision - in your favor
+Appeal number: AG-2025-33871
+Claim number:  OCH-25-614402
+
+Dear Member,
+Thank you for your appeal. Our earlier decision said these injections were not
+medically necessary. A physician who had not seen your case reviewed your appeal.
+We have reversed our earlier decision. The injections meet the plan's coverage
+criteria. You will receive a new Explanation of Benefits within 30 days."""
+
+
+def test_a_reversed_decision_is_other_mail_and_its_quote_is_not_a_reason() -> None:
+    ext = extract(REVERSED)
+    assert ext.document_type is DocumentType.OTHER
+    quoted = [s for s, _ in split_sentences(REVERSED) if "earlier decision said" in s]
+    from pipeline.classify import is_hedged
+
+    assert quoted and is_hedged(quoted[0])
