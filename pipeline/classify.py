@@ -1038,8 +1038,10 @@ class ModelClassifier:
         # secondary: the other reasons lines were denied for (most dollars first), then
         # what the model finds likely and the document supports
         by_dollars = sorted(dollars, key=lambda c: -dollars[c])
+        # (mail that is not a denial states no second reason: only a denied line gives one)
         likely = [self._classes[int(i)] for i in order[:4]
-                  if proba[int(i)] >= self.secondary_min and self._classes[int(i)] in supported]
+                  if proba[int(i)] >= self.secondary_min and self._classes[int(i)] in supported
+                  and top is not Category.NOT_A_DENIAL]
         secondary = [c for c in dict.fromkeys(by_dollars + likely)
                      if c is not top and c is not Category.NOT_A_DENIAL][:3]
         evidence += [f"code {e.label}: {e.category.value}" for e in ev_codes

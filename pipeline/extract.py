@@ -77,6 +77,7 @@ from pipeline.normalize import (
     norm_proc,
     norm_rarc,
     ocr_icd10,
+    parse_date,
     parse_group_carc,
     scrubbed_exc_info,
 )
@@ -274,12 +275,12 @@ _DRUG_CONTEXT_RE = re.compile(
 # ---------------------------------------------------------------------------
 
 _LEGEND_HEAD_RE = re.compile(
-    r"(?i)^\s*(?:(?:explanation|description|definitions?|meaning)\s+of\s+)?"
+    r"(?i)^\s*(?:[*=#]{2,}\s*)?(?:(?:explanation|description|definitions?|meaning)\s+of\s+)?"
     r"(?:(?:claim\s+)?(?:adjustment\s+)?(?:remark|reason|adjustment|message|denial|payer|"
     r"explanation|service|eob|note|group)\s*(?:/\s*\w+\s*)?codes?(?:\s+(?:descriptions?|"
     r"explanations?|legend|glossary|key))?|codes?\s+(?:legend|key|descriptions?|explanations?|"
-    r"glossary)|legend|glossary|what\s+(?:the|these)\s+codes\s+mean|notes?|remarks?)"
-    r"\s*(?:$|:(?P<rest>.*)$)"
+    r"glossary)|legend|glossary|what\s+(?:the|these)\s+(?:[a-z]+\s+){0,2}codes\s+mean|notes?|remarks?)"
+    r"\s*(?:[*=#]{2,}\s*)?(?:$|:(?P<rest>.*)$)"
 )
 _LEGEND_ENTRY_RE = re.compile(
     r"^\s*[\(\[]?(?P<code>(?:(?:CO|PR|OA|PI|CR)\s?[-‐–]?\s?)?[A-Z0-9]{1,5})[\)\]]?"
@@ -694,7 +695,7 @@ _MEMBER_RE = re.compile(
 _NAME = r"[A-Z][A-Za-z'’.\-]*(?:,?[ \t][A-Z][A-Za-z'’.\-]*){1,4}"
 _PATIENT_RE = re.compile(
     r"(?i:\b(?:patient|member|enrollee|beneficiary|subscriber|insured|claimant|injured\s+worker|"
-    r"employee)(?:'s)?"
+    r"(?:eligible\s+)?injured\s+(?:person|party|employee)|employee)(?:'s)?"
     r"(?:\s+name)?|^\s*name|\bre)"
     rf"\s*:\s*(?P<name>{_NAME})",
     re.MULTILINE,
@@ -713,7 +714,8 @@ _NOT_NAME_WORD_RE = re.compile(
 )
 _DEAR_RE = re.compile(
     r"(?m)^\s*Dear\s+(?:(?P<title>Mr\.?|Ms\.?|Mrs\.?|Mx\.?|Miss|Dr\.?)\s+)?"
-    r"(?P<name>[A-Z][a-z'’\-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][a-z'’\-]+){0,3})\s*[:,]"
+    r"(?P<name>[A-Z][a-z'’\-]+(?:-[A-Z][a-z'’]+)?(?:\s+[A-Z]\.)?"
+    r"(?:\s+[A-Z][a-z'’\-]+(?:-[A-Z][a-z'’]+)?){0,3})\s*[:,]"
 )
 _NAME_STOP = re.compile(
     r"(?i)\s+(?:member|id|dob|date|claim|group|policy|account|acct|provider|npi|plan|"
@@ -725,8 +727,9 @@ _NOT_A_NAME = re.compile(
     r"health|plan|unknown|n/?a|none|see|same)\b"
 )
 _PROVIDER_RE = re.compile(
-    r"(?i:\b(?:rendering|servicing|treating|billing|attending|ordering|referring|performing)?\s*"
-    r"(?:provider|physician|doctor|practitioner|prescriber|facility|payee)(?:\s+name)?)"
+    r"(?<!Dear)(?<!Dear )(?i:\b(?:rendering|servicing|treating|billing|attending|ordering|"
+    r"referring|performing)?\s*(?:provider|physician|doctor|practitioner|prescriber|facility|payee)"
+    r"(?:\s+name)?|\b(?:provided|rendered)\s+by)"
     r"\s*:\s*(?P<name>[A-Z][^\n]{1,80})"
 )
 #: "Provider   Summit Pain Center" - a label cell with no colon, at the start of a line
@@ -781,15 +784,16 @@ _PAYER_BEHALF_RE = re.compile(
     r"(?:[ \t]+\([A-Z][\w&'’.\- ]{1,40}\))?)"
 )
 _PAYER_LABEL_RE = re.compile(
-    r"(?i:\b(?:payer|payor|health\s+plan|insurance\s+(?:company|carrier)|insurer|carrier|"
-    r"plan\s+name|health\s+insurer))(?:\s+name)?\s*:\s*(?P<name>[A-Z][^\n]{1,80})"
+    r"(?i:\b(?:payer|payor|health\s+plan|insurance\s+(?:company|carrier|on\s+file)|insurer|"
+    r"carrier|plan\s+name|health\s+insurer|primary\s+insurance))(?:\s+name)?\s*:\s*"
+    r"(?P<name>[A-Z][^\n]{1,80})"
 )
 _PAYERISH_RE = re.compile(
     r"(?i)\b(?:health|insurance|healthcare|health\s+care|assurance|blue\s+cross|blue\s+shield|"
     r"aetna|cigna|united\s*health\w*|humana|kaiser|anthem|medicare|medicaid|mutual|life|"
     r"plan|wellcare|centene|molina|ambetter|oscar|highmark|tricare|caresource|elevance|"
     r"bcbs|carefirst|premera|regence|geisinger|harvard\s+pilgrim|tufts|emblem|fidelis|"
-    r"amerigroup|optum|benefits|administrators?)\b"
+    r"amerigroup|optum|benefits|administrators?|casualty|indemnity|workers'?\s+insurance)\b"
 )
 _TITLE_WORDS_RE = re.compile(
     r"(?i)\b(?:explanation|remittance|notice|advice|summary|statement|denial|determination|"
@@ -800,7 +804,10 @@ _LETTER_DATE_LABEL_RE = re.compile(
     r"(?i)\b(?:date\s+of\s+(?:this\s+)?(?:notice|letter|decision|determination)|notice\s+date|"
     r"letter\s+date|decision\s+date|date\s+(?:mailed|issued|sent|of\s+issue)|mail(?:ing|ed)?\s+date|"
     r"issue\s+date|print(?:ed)?\s+date|statement\s+date|remit(?:tance)?\s+date|voucher\s+date|"
-    r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date)"
+    r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date|"
+    # a remittance's or review's own date ("RA DATE", "EOR date", "EOB date"); a bulletin's
+    r"(?:ra|era|eor|eob|eop|rmt|remit)\s+date|date\s+of\s+(?:remittance|review|statement)|"
+    r"(?<![\w ])\s*published(?:\s+on)?)"
     r"\s*[:#]?\s*"
 )
 _DATE_OF_HEAD_RE = re.compile(r"(?i)^\s*date\s+of\s+")
@@ -814,20 +821,24 @@ _SERVICE_DATE_RE = re.compile(
     r"(?:provided|rendered|received|performed|had)?\s*on|you\s+received\s+on|planned\s+for|"
     r"valid(?:\s+from)?\s*:|date\s+(?:submitted|filled)(?:\s+at\s+(?:the\s+)?pharmacy)?|"
     # "Service: 97140 on 05/27/2025", "you received from <provider> on 06/08/25"
-    r"service\s*:[^\n:]{0,40}?\bon|received\s+from\s+[^\n.:;]{1,80}?(?:\n[^\n.:;]{1,80}?)?\s+on)"
+    r"service\s*:[^\n:]{0,40}?\bon|service\s*:[^\n:]{0,90}\n[ \t]+on|date\s+of\s+visit|"
+    r"visit\s+date|received\s+from\s+[^\n.:;]{1,80}?(?:\n[^\n.:;]{1,80}?)?\s+on)"
     r"\s*[:#]?\s*"
 )
 _BILLED_RE = re.compile(
     r"(?i)\b(?:amount\s+billed|billed\s+amount|total\s+(?:billed|charges?)|amount\s+charged|"
-    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed|"
+    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed|amount\s+in\s+dispute|"
     # "We have denied payment of $1,097.75 for the medical services listed below"
     r"denied\s+(?:payment|charges?)|denied\s+the\s+charges?)\s*[:#]?\s*(?:of\s+)?"
+    # "The billed charge was $1,875.00"
+    r"(?:(?<=charge\s)|(?<=charges\s))?(?:(?:was|were|is|came\s+to|totals?|totaled)\s+)?"
 )
 _PATRESP_RE = re.compile(
     r"(?i)\b(?P<total>total\s+)?(?:patient\s+resp(?:onsibility)?|pt\.?\s+resp\.?|member\s+"
     r"responsibility|your\s+(?:total\s+)?responsibility|amount\s+you\s+(?:may\s+)?owe|"
-    r"you\s+(?:may\s+)?owe(?:\s+(?:to\s+)?the\s+provider)?|what\s+you\s+owe|your\s+share|"
-    r"you\s+may\s+be\s+billed)"
+    r"you\s+(?:may\s+)?owe(?:\s+(?:to\s+)?the\s+provider)?|what\s+you\s+owe(?:\s+the\s+provider)?|"
+    r"your\s+share|you\s+may\s+be\s+billed|you\s+(?:may|might|could)\s+be\s+responsible\s+for|"
+    r"(?:recip(?:ient)?|member|patient)\s+liab(?:ility|\.)?|patient\s+portion)"
     r"\s*(?:total)?\s*[:#]?\s*(?:is\s*)?(?:up\s+to\s+)?"
 )
 
@@ -956,7 +967,9 @@ def _clean_name(raw: str) -> str | None:
 
 def _clean_org(raw: str) -> str | None:
     s = re.split(r"\s{2,}|\t|\||\s+(?:NPI|TIN|ID|Tax\s+ID|Phone|Fax)\b", raw.strip())[0]
-    s = s.strip(" ,.;:-")
+    # "Insurance Co.", "Benefits Inc.": the abbreviation keeps its dot
+    abbr = re.search(r"(?i)\b(?:co|inc|corp|ltd)\.\s*$", s.rstrip(" ,;:-"))
+    s = s.strip(" ,.;:-") + ("." if abbr else "")
     s = re.sub(r"\s+", " ", s)
     if len(s) < 3 or not re.search(r"[A-Za-z]{2}", s):
         return None
@@ -1016,8 +1029,37 @@ def _patient_name_raw(text: str) -> str | None:
             if n:
                 return n
     m = _DEAR_RE.search(text)
-    if m and (m.group("title") or "").rstrip(".").lower() != "dr":
-        return _clean_name(m.group("name"))
+    dear = m.group("name") if m and (m.group("title") or "").rstrip(".").lower() != "dr" else None
+    addressee = _addressee_person(text.split("\n")[:25])
+    if addressee and (
+        dear is None
+        or addressee.casefold() == dear.casefold()
+        # "Dear Mr. Sorensen": the full name is the addressee's
+        or (len(dear.split()) == 1 and addressee.split()[-1].casefold() == dear.casefold())
+    ):
+        return _clean_name(addressee)
+    if dear:
+        return _clean_name(dear)
+    return None
+
+
+_PERSON_LINE_RE = re.compile(
+    r"^\s*(?:(?:Mr|Ms|Mrs|Mx|Miss)\.?\s+)?(?P<name>[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?"
+    r"(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-z'’]+(?:-[A-Z][a-z'’]+)?){1,2})\s*$"
+)
+_CITY_STATE_ZIP_RE = re.compile(r",?\s+[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\s*$")
+
+
+def _addressee_person(lines: list[str]) -> str | None:
+    """The person a letter is mailed to, from its address block near the top: a line
+    holding only a person's name, over a street line and a "City, ST 12345" line (a
+    member letter's patient). A practice or a clinician is not taken."""
+    for i, line in enumerate(lines[:-2]):
+        m = _PERSON_LINE_RE.match(line)
+        if not m or _PRACTICE_WORD_RE.search(line) or _NOT_NAME_WORD_RE.search(line):
+            continue
+        if _ADDRESS_LINE_RE.match(lines[i + 1]) and _CITY_STATE_ZIP_RE.search(lines[i + 2]):
+            return m.group("name")
     return None
 
 
@@ -1062,8 +1104,9 @@ _ORG_ADDRESS_CLAIM_RE = re.compile(
 _RECEIVED_FROM_RE = re.compile(
     # the name may wrap onto the next line ("... received from Harbor Point Ambulatory" /
     # "Surgery Center on 04-28-2025")
-    r"\b(?:received|got|had)\s+from\s+(?P<org>[A-Z][\w&'’.\-]*(?:(?:[ \t]+\n?|\n)[ \t]*"
-    r"(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})\s+on\b"
+    r"\b(?:received|got|had)(?:\s+the\s+following)?\s+from\s+"
+    r"(?P<org>[A-Z][\w&'’.\-]*(?:(?:[ \t]+\n?|\n)[ \t]*"
+    r"(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})(?:\s+on\b|:)"
 )
 _ADDRESS_LINE_RE = re.compile(r"^\s*(?:[0-9]{1,6}\s+[A-Z]|p\.?\s*o\.?\s+box\b)", re.IGNORECASE)
 _STANDALONE_DATE_RE = re.compile(r"^\s*\S.{0,30}$")
@@ -1077,13 +1120,33 @@ def _provider_value(raw: str | None) -> str | None:
     m = _PERSON_THEN_ORG_RE.match(v)
     if m:
         v = m.group("org")
+    # what follows the practice's name: "(in network)", its street address, the clinician
+    # ("Crossroads PT, Aaron Lee, PT, DPT"), the office ("..., Billing Department")
+    v = _PROVIDER_TAIL_RE.sub("", v)
     p = _clean_org(v)
     if not p:
         return None
     if re.match(r"(?i)(?:id|npi|number|no\b|#|tax|network|services|manual|news|directory|"
-                r"portal|relations|bulletin)\b", p):
+                r"portal|relations|bulletin|appeals?|disputes?|unit|department|contracting|"
+                r"enrollment|hotline|line)\b", p):
         return None
     return p
+
+
+_PROVIDER_TAIL_RE = re.compile(
+    r"\s*\((?:in|out[- ]of)[- ]network\)|,\s*[0-9]{1,6}\s+[A-Z][^\n]*$|"
+    rf",\s*(?:Dr\.?\s+)?[A-Z][\w.'’\-]*(?:\s+[A-Z][\w.'’\-]*){{1,3}}(?:,\s*{_CREDENTIALS}\b\.?)+\s*$|"
+    r",\s*(?:billing|business|accounts?\s+receivable|reimbursement|appeals?)\s+"
+    r"(?:department|office|unit)\s*$",
+    re.IGNORECASE,
+)
+#: "About your visit with Harborview Spine Associates", "your appointment at X on ..."
+_VISIT_WITH_RE = re.compile(
+    r"\b(?:visit|appointment|care|services?)\s+(?:with|at|to)\s+(?P<org>[A-Z][\w&'’.\-]*"
+    r"(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})"
+)
+#: "To: Palmetto Grove Pain Specialists, Billing Department"
+_TO_ORG_RE = re.compile(r"(?im)^[ \t]*to[ \t]*:[ \t]*(?P<org>[A-Z][^\n]{2,100})$")
 
 
 def _addressee_org(lines: list[str]) -> str | None:
@@ -1154,6 +1217,13 @@ def _provider(text: str, lines: list[str] | None = None) -> str | None:
     org = " ".join(m.group("org").split()) if m else ""
     if m and _org_like(org) and _PRACTICE_WORD_RE.search(org):
         return _clean_org(org)
+    for rx in (_TO_ORG_RE, _VISIT_WITH_RE):
+        for m in rx.finditer(text):
+            org = _PROVIDER_TAIL_RE.sub("", " ".join(m.group("org").split()))
+            if _org_like(org) and _PRACTICE_WORD_RE.search(org) and not _PAYERISH_RE.search(
+                re.sub(r"(?i)\bhealth\b", "", org)
+            ):
+                return _clean_org(org)
     m = _DOCTOR_PAREN_RE.search(text)
     if m:
         p = _provider_value(m.group("org"))
@@ -1213,25 +1283,39 @@ def _payer_case(name: str | None) -> str | None:
 _LABELLED_SEG_RE = re.compile(r"^[A-Za-z][A-Za-z .'#/()-]{0,30}:(?:\s|$)")
 
 
+#: "(Medicare Plans)" is part of a name; "(HMO)" is the plan's product type
+_PRODUCT_SUFFIX_RE = re.compile(
+    r"\s*\((?:HMO|PPO|EPO|POS|PFFS|SNP|D-SNP|C-SNP|I-SNP|HMO-POS|HMO\s+SNP|HMO\s+D-SNP|PPO\s+SNP)\)$",
+    re.IGNORECASE,
+)
+#: a Medicare Administrative Contractor's letter: Medicare is the payer
+_MAC_RE = re.compile(r"(?i)\bmedicare\s+administrative\s+contractor\b")
+#: "Utilization Review Agent for <plan>": a review vendor writes for the payer
+_AGENT_FOR_RE = re.compile(
+    r"(?i:\b(?:review|UR)\s+(?:agent|vendor|organi[sz]ation|company)\s+for)\s+(?i:the\s+)?"
+    r"(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the|for)){0,7})"
+)
+
+
 def _payer(text: str, lines: list[str]) -> str | None:
-    return _payer_case(_payer_raw(text, lines))
+    name = _payer_case(_payer_raw(text, lines))
+    return _PRODUCT_SUFFIX_RE.sub("", name) if name else name
 
 
 def _payer_raw(text: str, lines: list[str]) -> str | None:
-    if _MSN_RE.search(text):
+    if _MSN_RE.search(text) or _MAC_RE.search(text):
         return "Medicare"
-    m = _PAYER_BEHALF_RE.search(text)
+    m = _PAYER_BEHALF_RE.search(text) or _AGENT_FOR_RE.search(text)
     if m:
-        # "(Medicare Plans)" is part of a name; "(HMO)" is the plan's product type
-        name = re.sub(
-            r"\s*\((?:HMO|PPO|EPO|POS|PFFS|SNP|D-SNP|HMO-POS|HMO\s+SNP)\)$", "", m.group("name")
-        )
+        name = _PRODUCT_SUFFIX_RE.sub("", m.group("name"))
         p = _clean_org(name)
-        if p and not re.match(r"(?i)(?:you|your|the\s+patient|a\s)", p):
+        if p and not re.match(r"(?i)(?:you|your|the\s+patient|a\s)", p) and _PAYERISH_RE.search(p):
             return p
     m = _PAYER_LABEL_RE.search(text)
     if m:
-        p = _clean_org(_with_wrap(text, m, "name"))
+        # a column gap ends the value ("Insurance on file: X Health Plan    ID: ...")
+        gap = re.search(r"\S\s{3,}\S", m.group("name"))
+        p = _clean_org(m.group("name")[: gap.start() + 1] if gap else _with_wrap(text, m, "name"))
         if p:
             return p
     head = _letterhead(lines)
@@ -1256,7 +1340,8 @@ _STATE_ZIP_RE = re.compile(r",\s*[A-Z]{2}\s+[0-9]{5}(?:-[0-9]{4})?\s*$")
 _ORG_END_RE = re.compile(
     r"(?i)\b(?:plans?|company|co|inc|llc|rx|health|healthcare|care|cooperative|alliance|assurance|"
     r"administrators?|network|services|insurance|mutual|casualty|benefits?|advantage|medicare|"
-    r"medicaid|group|partners|trust|fund|association|corporation|corp|solutions)\.?$|\([^)]*\)$"
+    r"medicaid|group|partners|trust|fund|association|corporation|corp|solutions|indemnity)\.?$|"
+    r"\([^)]*\)$"
 )
 _PO_BOX_RE = re.compile(
     r"(?i)^\s*p\.?\s*o\.?\s+box\s+[0-9]+\s*|\s*\bp\.?\s*o\.?\s+box\s+[0-9]+\s*$"
@@ -1291,9 +1376,16 @@ def _org_like(seg: str) -> bool:
     return caps >= 1
 
 
+#: a line of business printed beside the plan's name ("- MEDICAID MANAGED CARE"), not a name
+_PROGRAM_RE = re.compile(
+    r"(?i)(?:medicaid|medicare|commercial|chip)\s+(?:managed\s+care|advantage|plans?|programs?|"
+    r"products?|part\s+[a-d])"
+)
+
+
 def _letterhead_score(seg: str, domains: list[str]) -> int | None:
     seg = seg.strip(" ,;|-–—")
-    if not _org_like(seg) or _TITLE_WORDS_RE.search(seg):
+    if not _org_like(seg) or _TITLE_WORDS_RE.search(seg) or _PROGRAM_RE.fullmatch(seg):
         return None
     words = [w.lower() for w in re.findall(r"[A-Za-z]+", seg)]
     if not words:
@@ -1332,10 +1424,10 @@ def _letterhead(lines: list[str]) -> str | None:
         first_title = _TITLE_AFTER_NAME_RE.search(line) if i == 0 else None
         if first_title and first_title.start() > 0:
             cands = [line[: first_title.start()]] + re.split(
-                r"\s{2,}|\s[-–—|]\s|\t", line[first_title.end() :].strip()
+                r"\s{2,}|\s(?:[-–—|]|--)\s|\t", line[first_title.end() :].strip()
             )
         else:
-            cands = re.split(r"\s{2,}|\s[-–—|]\s|\t", line)
+            cands = re.split(r"\s{2,}|\s(?:[-–—|]|--)\s|\t", line)
         for raw in cands:
             raw = _PO_BOX_RE.sub("", _DOMAIN_RE.sub("", raw)).strip(" ,;|-–—")
             variants = [raw]
@@ -1398,10 +1490,22 @@ def _service_dates(text: str, rows: Iterable[Row]) -> list[date]:
         out.add(ds[0][2])
         # a range "03/14/2026 - 03/16/2026" / "through" (a validity period counts from its start)
         if len(ds) > 1 and not m.group(0).lower().startswith("valid") and re.fullmatch(
-            r"\s*(?:-|–|to|thru|through)\s*", seg[ds[0][1] : ds[1][0]], re.I
+            r"\s*(?:-|–|to|thru|through|and|&|,)\s*", seg[ds[0][1] : ds[1][0]], re.I
         ):
+            # a range, or two dates listed ("09/30/2025 and 10/07/2025")
             out.add(ds[1][2])
+    for m in _DATE_THEN_SERVICE_RE.finditer(text):
+        d = parse_date(m.group("d"))
+        if d:
+            out.add(d)
     return sorted(out)
+
+
+#: "On December 3, 2025 you received the following from ...": the date before the service
+_DATE_THEN_SERVICE_RE = re.compile(
+    r"(?i)\bon\s+(?P<d>(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+"
+    r"[0-9]{1,2},?\s+[0-9]{4}|[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4})\s*,?\s+you\s+(?:received|had|got|visited)\b"
+)
 
 
 def _deadline(text: str, letter_date: date | None) -> tuple[date | None, str | None]:
@@ -1561,6 +1665,8 @@ class _CodeSink:
         self.icd: list[str] = []
         self.ndc: list[str] = []
         self.fixed: list[str] = []
+        #: unlabelled procedure codes, with the code-led line's index (_weak_proc_codes)
+        self.weak_proc: list[tuple[int | None, str]] = []
 
     def add_proc(self, code: str) -> None:
         if isdigits(code[0]):
@@ -1587,6 +1693,54 @@ def _logical_lines(lines: list[str], table_lines: set[int]) -> list[tuple[str, b
     return out
 
 
+#: a procedure code as printed (no OCR repair: these readings have no label to vouch for them)
+_BARE_PROC = r"(?:[0-9]{5}|[0-9]{4}[FTU]|[A-CEGHJ-MP-V][0-9]{4})"
+#: "manual therapy (97140)", "injections, lumbar (64483, 64484)": a service described in
+#: words with its code(s) in parentheses after it
+_PAREN_PROC_RE = re.compile(
+    r"(?P<word>[A-Za-z][A-Za-z'-]{2,}),?[ \t]+\((?:(?i:CPT|HCPCS|code)s?[ \t:#]*)?"
+    rf"(?P<list>{_BARE_PROC}(?:\s*(?:,|/|&|\band\b)\s*{_BARE_PROC})*)\)"
+)
+_PAREN_NOT_SERVICE_WORDS = frozenset(
+    {"box", "zip", "suite", "ste", "npi", "tin", "ein", "fein", "icn", "id", "number", "no",
+     "code", "claim", "account", "acct", "reference", "ref", "member", "policy", "group",
+     "extension", "ext", "phone", "fax", "tty", "bill", "invoice", "check", "eft", "trace"}
+)
+#: a line led by its procedure code(s): "97110 therapeutic exercise, 12 visits",
+#: "11/04/2025   97110 x2, 97140, 97014   $245.00" (a code list with units, a description
+#: in lower case, or an amount after a column gap; never "12345 Main Street")
+_CODE_LED_LINE_RE = re.compile(
+    r"^\s*(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s+)?"
+    rf"(?P<list>{_BARE_PROC}(?:\s*x\s*[0-9]{{1,2}})?(?:\s*,\s*{_BARE_PROC}(?:\s*x\s*[0-9]{{1,2}})?)*)"
+    r"(?P<after>\s*,?\s+[a-z]|\s*x\s*[0-9]|\s{2,}\$?[0-9][0-9,]*\.[0-9]{2}\b)"
+)
+
+
+def _weak_proc_codes(lines: list[str], table_lines: set[int]) -> list[tuple[int | None, str]]:
+    """Procedure codes printed without a label: in parentheses after the service's
+    description, or leading a line of a list of services (with the line's index: on a
+    table row, "97110 x2, 97140, 97014" are all that row's codes). Only kept for a
+    document about a claim or a request (see ``_extract``): a bulletin's codes are no
+    claim's."""
+    out: list[tuple[int | None, str]] = []
+    for i, line in enumerate(lines):
+        m = _CODE_LED_LINE_RE.match(line) if line.strip() else None
+        if m:
+            for tok in re.findall(_BARE_PROC, m.group("list")):
+                if norm_proc(tok) == tok:
+                    out.append((i, tok))
+    for line, _in_table in _logical_lines(lines, table_lines):
+        if _in_table:
+            continue
+        for m in _PAREN_PROC_RE.finditer(line):
+            if m.group("word").lower() in _PAREN_NOT_SERVICE_WORDS:
+                continue
+            for tok in re.findall(_BARE_PROC, m.group("list")):
+                if norm_proc(tok) == tok:
+                    out.append((None, tok))
+    return out
+
+
 def _prose_codes(lines: list[str], table_lines: set[int], sink: _CodeSink) -> None:
     for line, in_table in _logical_lines(lines, table_lines):
         local = _PosSink()
@@ -1595,6 +1749,7 @@ def _prose_codes(lines: list[str], table_lines: set[int], sink: _CodeSink) -> No
             items = sorted(getattr(local, name), key=lambda t: t[0])
             getattr(sink, name).extend(v for _, v in items)
         sink.fixed.extend(local.fixed)
+    sink.weak_proc.extend(_weak_proc_codes(lines, table_lines))
 
 
 def _line_codes(line: str, in_table: bool, sink: _PosSink) -> None:
@@ -1783,6 +1938,63 @@ def _derived_amount(row: Row, group: str | None) -> float | None:
     return None
 
 
+def _icd_of_other_claims(
+    icd: list[str], lines: list[str], rows: list[Row], about: list[Row]
+) -> list[str] | None:
+    """The diagnosis codes read outside the table, less those printed only beside the
+    service lines of a claim the document is not about (a remittance's paid claim: its
+    "DX" cell on the claim's header line above its lines or on a line just below them),
+    when the claim it is about prints its own beside its lines. None when there is
+    nothing to drop."""
+    others = [r for r in rows if r not in about]
+    if not about or not others or not icd:
+        return None
+    about_ids = {id(r) for r in about}
+    row_at: dict[int, bool] = {}  # line index -> the row there is one the document is about
+    for r in rows:
+        for i in r.source_lines:
+            row_at[i] = row_at.get(i, False) or id(r) in about_ids
+
+    def nearest(i: int) -> bool | None:
+        # a line just below a service line is that line's ("DX: M54.16" under its row);
+        # else the line just above one (a claim's header line holding its "DX" cell)
+        for d in (1, 2):
+            for j in (i - d, i + d):
+                between = range(min(i, j) + 1, max(i, j))
+                if j in row_at and all(lines[k].strip() for k in between):
+                    return row_at[j]
+        return None
+
+    keep: list[str] = []
+    own = any(r.icd for r in about)  # the claim the document is about prints its own
+    for code in icd:
+        body = code.replace(".", "")
+        rx = re.compile(rf"(?<![\w.]){re.escape(body[:3])}\.?{re.escape(body[3:])}(?![\w])")
+        where = [i for i, ln in enumerate(lines) if rx.search(ln)]
+        near = [nearest(i) for i in where if i not in row_at]
+        own = own or True in near
+        if where and len(near) == len(where) and all(n is False for n in near):
+            continue
+        keep.append(code)
+    # only when the claim the document is about prints a diagnosis of its own are the
+    # codes beside another claim's lines that claim's (one diagnosis line for the
+    # remittance may stand anywhere)
+    return keep if own and len(keep) < len(icd) else None
+
+
+#: "Member ID ........ X", "Rendering provider . X": a label and its value joined by a
+#: dot leader (three or more dots, or one dot standing alone between blanks)
+_DOT_LEADER_RE = re.compile(
+    r"(?m)^(?P<label>[ \t]*[A-Za-z][A-Za-z0-9 '’/#&()-]{0,40}?(?:[A-Za-z#)]|\bno\.))"
+    r"[ \t]*(?:\.[ \t]?){3,}[ \t]*(?=\S)"
+    r"|^(?P<label2>[ \t]*[A-Za-z][A-Za-z0-9 '’/#&()-]{0,40}?[A-Za-z#)])[ \t]+\.[ \t]+(?=\S)"
+)
+
+
+def _dot_leaders(text: str) -> str:
+    return _DOT_LEADER_RE.sub(lambda m: (m.group("label") or m.group("label2")) + ": ", text)
+
+
 def _uniq(xs: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(x for x in xs if x))
 
@@ -1967,29 +2179,45 @@ def _extract(text: str) -> Extraction:
         if r.proc:
             procs.add_proc(r.proc)
         row_icd += [c for raw in r.icd if (c := norm_icd10(raw))]
+    prose_icd = _safe(_icd_of_other_claims, sink.icd, lines, table.rows, about, default=None)
     codes = Codes(
         carc=_uniq(c for _, c in carc_mentions),
         rarc=_uniq(rarcs),
         group=_uniq(g for g, _ in carc_mentions if g),
         cpt=_uniq(procs.cpt + sink.cpt),
         hcpcs=_uniq(procs.hcpcs + sink.hcpcs),
-        icd10=_uniq(row_icd + sink.icd),
+        icd10=_uniq(row_icd + (sink.icd if prose_icd is None else prose_icd)),
         ndc=_uniq(sink.ndc),
     )
 
     # ---- fields ----
     doc_type = _safe(_document_type, flat, lines, table, default=DocumentType.OTHER)
-    letter_date = _safe(_letter_date, lines, flat)
+    # the labelled fields read with dot leaders as colons ("Member ID ...... X" is
+    # "Member ID: X"); same lines, so line indexes still hold
+    ftext = _safe(_dot_leaders, flat, default=flat)
+    flines = ftext.split("\n") if ftext.count("\n") == flat.count("\n") else lines
+    letter_date = _safe(_letter_date, flines, ftext)
     claim_number = next((a.claim_number for a in adjustments if a.claim_number and a.denied), None)
     claim_number = claim_number or next(
         (a.claim_number for a in adjustments if a.claim_number), None
     )
-    claim_number = claim_number or _safe(_id_value, _CLAIM_RE, flat, 4)
-    member_id = _safe(_id_value, _MEMBER_RE, flat, 3) or _safe(_mbi, flat)
+    claim_number = claim_number or _safe(_id_value, _CLAIM_RE, ftext, 4)
+    member_id = _safe(_id_value, _MEMBER_RE, ftext, 3) or _safe(_mbi, flat)
     if member_id and member_id == claim_number:
         member_id = None
+    # unlabelled codes count on a document about a claim or a request: those of a table
+    # row the document is about, or any when no service line was read as a table (a
+    # table says which of its lines were denied)
+    about_lines = {i for r in about for i in r.source_lines}
+    weak = [
+        c for i, c in sink.weak_proc
+        if ((i in about_lines) if table.rows else (claim_number or member_id))
+    ]
+    if weak:
+        codes.cpt = _uniq(codes.cpt + [c for c in weak if isdigits(c[0])])
+        codes.hcpcs = _uniq(codes.hcpcs + [c for c in weak if not isdigits(c[0])])
     deadline, deadline_text = _safe(_deadline, flat, letter_date, default=(None, None))
-    payer = _safe(_payer, flat, lines)
+    payer = _safe(_payer, ftext, flines)
 
     # a multi-claim remittance is about the first claim with a denied line: its claim
     # number, patient, member ID and denied charges are the document's
@@ -1999,8 +2227,8 @@ def _extract(text: str) -> Extraction:
     focus_claim = focus_row.claim_number if focus_row is not None else None
     if focus_row is not None and focus_row.member_id and member_id != focus_row.member_id:
         member_id = fix_id_ocr(focus_row.member_id)
-    amount_billed = _amount_billed(flat, lines, table, focus_claim)
-    patient_resp = _patient_resp(flat, lines, table, focus_claim)
+    amount_billed = _amount_billed(ftext, flines, table, focus_claim)
+    patient_resp = _patient_resp(ftext, flines, table, focus_claim)
 
     denied_keys = [f"{a.group}-{a.carc}" if a.group else (a.carc or "") for a in denied_adj]
     denied_keys += list(dict.fromkeys(r for a in denied_adj for r in a.rarc))
@@ -2013,12 +2241,12 @@ def _extract(text: str) -> Extraction:
         patient_name=(
             person_name(focus_row.patient)
             if focus_row is not None and focus_row.patient
-            else _safe(_patient_name, flat, doc_type)
+            else _safe(_patient_name, ftext, doc_type)
         ),
         payer=payer,
-        provider=_safe(_provider, flat, lines),
+        provider=_safe(_provider, ftext, flines),
         letter_date=letter_date,
-        service_dates=_safe(_service_dates, flat, about, default=[]),
+        service_dates=_safe(_service_dates, ftext, about, default=[]),
         amount_billed=amount_billed,
         patient_responsibility=patient_resp,
         appeal_deadline=deadline,

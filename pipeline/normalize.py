@@ -193,7 +193,7 @@ def has_real_digit(s: str) -> bool:
 MONEY_PATTERN = (
     r"(?<![\w.,/])(?:\(\s*)?-?\s?"
     r"(?:\$\s?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{2})?|(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]{2})"
-    r"(?:\s*\))?-?(?![\w.]|,[0-9])"
+    r"(?:\s*\))?-?(?![\w]|\.[\w.]|,[0-9])"
 )
 MONEY_RE = re.compile(MONEY_PATTERN)
 #: Integer digits an amount may have (up to $999,999,999,999.99); longer runs are not money.

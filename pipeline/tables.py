@@ -77,7 +77,7 @@ _HEADER_FIELDS: list[tuple[str, str]] = [
     (
         "allowed",
         r"allowed\s+(?:amt|amount)|allowed|allowable|approved(?:\s+amount)?|eligible|"
-        r"plan\s+allowance|covered\s+amount|contracted\s+rate",
+        r"plan\s+allows|plan\s+allowance|covered\s+amount|contracted\s+rate",
     ),
     ("deductible", r"deduct(?:ible)?"),
     ("coins", r"co-?insurance|coins|co-?ins"),
@@ -378,6 +378,135 @@ def merge_wrapped_header(header: _Header, line: str, nxt: str) -> _Header | None
             fields.append((a, b, m.lastgroup or ""))
     fields.sort()
     return _Header(fields)
+
+
+def merge_header_above(upper: str, header: _Header, line: str) -> _Header | None:
+    """The header ``line`` with the first words of its column names, printed on the line
+    above, put back: "Amount  Plan  Plan  You" over "billed  allows  paid  owe" is the
+    header "Amount billed", "Plan allows", "Plan paid", "You owe" (read alone, the lower
+    line makes the "allows" column part of "paid"). Each word above joins the column word
+    below it that it overlaps. None when ``upper`` is not such a line or changes nothing."""
+    s1, s2 = _clean(upper), _clean(line)
+    if header.cells is not None or not s1.strip() or len(s1) > 300:
+        return None
+    if find_money(s1) or find_dates(s1) or ":" in s1:
+        return None
+    toks1 = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", s1)]
+    toks2 = [(m.start(), m.end(), m.group()) for m in re.finditer(r"\S+", s2)]
+    if len(toks1) < 2 or not all(
+        _HEADER_WORD_RE.fullmatch(t.strip("()")) for _, _, t in toks1
+    ):
+        return None
+    above: dict[int, list[str]] = {}
+    for a1, b1, t1 in toks1:
+        under = [k for k, (a2, b2, _) in enumerate(toks2) if a1 < b2 and a2 < b1]
+        if len(under) > 1:
+            return None
+        if under:
+            above.setdefault(under[0], []).append(t1)
+        elif not _HEADER_RE.fullmatch(t1):
+            return None  # a word above no column that is no column name: not a header
+    fields = list(header.fields)
+    changed = False
+    for k, words in above.items():
+        a2, b2, t2 = toks2[k]
+        phrase = " ".join(words)
+        m = _HEADER_RE.search(f"{phrase} {t2}")
+        if m is None or m.start() >= len(phrase) or m.end() <= len(phrase) + 1:
+            continue  # the words above do not make a column name with this one
+        name = m.lastgroup or ""
+        fields = [f for f in fields if not (f[0] < b2 and a2 < f[1])]
+        fields.append((a2, b2, name))
+        changed = True
+    if not changed:
+        return None
+    fields.sort()
+    return _Header(fields)
+
+
+_CLAIM_COL_NAMES: list[tuple[str, re.Pattern[str]]] = [
+    ("patient_member", re.compile(
+        r"(?i)^(?:patient|member|recipient|insured|subscriber)\s+name\s*/\s*(?:id|no\.?|#)$")),
+    ("claim", re.compile(
+        r"(?i)^(?:payer\s+)?(?:claim|clm)\s*(?:no\.?|number|#|id)?$|^(?:icn|ccn|dcn)$")),
+    ("patient", re.compile(
+        r"(?i)^(?:(?:patient|member|recipient|insured|subscriber)\s+)?name$|^patient$")),
+    ("member", re.compile(
+        r"(?i)^(?:member|subscriber|insured|recipient|patient)\s*(?:id|no\.?|number|#)$|^mid$")),
+]
+_CLAIM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9]$")
+
+
+@dataclass
+class _ClaimColumns:
+    """A header naming a claim's own columns (patient, member ID, claim number): either
+    the pipe-separated cells' names, or the start of each column of a fixed-width header
+    ("ACCT NO   PATIENT NAME   SUBSCRIBER ID   CLAIM NO ...")."""
+
+    names: list[str | None]
+    starts: list[int] | None = None  # fixed width; None: pipe cells
+
+
+def detect_claim_columns(line: str) -> _ClaimColumns | None:
+    """Claim-level columns of a header line: a claim number column and a member ID
+    column (perhaps shared with the name), no amounts or dates on the line."""
+    if len(line) > 400 or find_money(line) or find_dates(line):
+        return None
+    if line.count("|") >= 3:
+        labels = [c.strip() for c in line.split("|")]
+        starts = None
+    else:
+        ms = list(re.finditer(r"\S+(?: \S+)*", line))
+        if len(ms) < 3:
+            return None
+        labels = [m.group() for m in ms]
+        starts = [m.start() for m in ms]
+    names: list[str | None] = []
+    for lab in labels:
+        names.append(next((n for n, rx in _CLAIM_COL_NAMES if rx.match(lab)), None))
+    found = set(names) - {None}
+    if "claim" not in found or not found & {"member", "patient_member"}:
+        return None
+    return _ClaimColumns(names, starts)
+
+
+def claim_column_values(line: str, cols: _ClaimColumns) -> dict[str, str]:
+    """The claim-level values a line prints under ``cols`` (claim, patient, member), when
+    its claim cell holds a claim-number-shaped value; else {}."""
+    if cols.starts is None:
+        cells = [c.strip() for c in line.split("|")]
+        if line.count("|") < 3 or len(cells) != len(cols.names):
+            return {}
+        vals = {n: v for n, v in zip(cols.names, cells, strict=True) if n and v}
+    else:
+        vals = {}
+        for m in re.finditer(r"\S+(?: \S+)*", line):
+            k = max((j for j, st in enumerate(cols.starts) if st <= m.start() + 2), default=None)
+            if k is None:
+                continue
+            name = cols.names[k]
+            if name:  # a cell's words spaced apart ("MARSH, ELLA    QX0001") stay together
+                vals[name] = f"{vals[name]} {m.group()}" if name in vals else m.group()
+    out: dict[str, str] = {}
+    claim = vals.get("claim", "")
+    if not _CLAIM_ID_RE.match(claim) or sum(c.isdigit() for c in claim) < 4:
+        return {}
+    out["claim"] = claim
+    both = vals.get("patient_member", "")
+    bm = re.match(r"^(?P<name>.*?)\s+(?P<id>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])$", both)
+    if bm and any(c.isdigit() for c in bm.group("id")):
+        vals.setdefault("patient", bm.group("name"))
+        vals.setdefault("member", bm.group("id"))
+    pm = _ROW_PATIENT_RE.fullmatch(vals.get("patient", "").strip()) or re.fullmatch(
+        r"(?P<last>[A-Z][A-Z'’\-]+),\s?(?P<first>[A-Z][A-Z'’\-]+)(?:\s[A-Z]\.?)?",
+        vals.get("patient", "").strip(),
+    )
+    if pm and pm.group("first"):
+        out["patient"] = vals["patient"].strip()
+    mid = vals.get("member", "")
+    if _CLAIM_ID_RE.match(mid) and any(c.isdigit() for c in mid) and mid != claim:
+        out["member"] = mid
+    return out
 
 
 def _cell_fields(line: str, header: _Header | None):  # type: ignore[no-untyped-def]
@@ -1227,6 +1356,7 @@ def parse_tables(lines: list[str]) -> TableResult:
 
     patient: str | None = None
     member: str | None = None
+    claim_cols: _ClaimColumns | None = None
     for i, line in enumerate(lines):
         try:
             c = _claim_on_line(line)
@@ -1239,6 +1369,16 @@ def parse_tables(lines: list[str]) -> TableResult:
                 member = bm.group("mid") if bm else None
             elif c:
                 patient = member = None
+            cc = detect_claim_columns(line)
+            if cc is not None:
+                claim_cols = cc
+            elif claim_cols is not None and not c and not bp:
+                # a claim's own line under a header of claim columns: its claim number,
+                # patient and member ID hold for the service lines below it
+                got = claim_column_values(line, claim_cols)
+                if got:
+                    claim = got["claim"]
+                    patient, member = got.get("patient"), got.get("member")
             if i in res.lines_used:
                 continue
             if kv is not None and orphan and _orphan_value_line(line, kv, composite):
@@ -1295,6 +1435,8 @@ def parse_tables(lines: list[str]) -> TableResult:
                     res.header_lines.add(i)
                     continue
             h = detect_header(line)
+            if h is not None and i > 0 and i - 1 not in res.lines_used | res.header_lines:
+                h = merge_header_above(lines[i - 1], h, line) or h
             if h is not None:
                 if h.has("proc"):
                     split_left, split_right = [], None
@@ -1343,6 +1485,8 @@ def parse_tables(lines: list[str]) -> TableResult:
             if row is not None:
                 if row.patient is None:
                     row.patient, row.member_id = patient, member
+                elif row.member_id is None and member and row.patient == patient:
+                    row.member_id = member
                 elif row.patient.endswith(",") and i + 1 < len(lines):
                     fm = _NAME_ONLY_LINE_RE.match(lines[i + 1])
                     if fm:

@@ -186,3 +186,14 @@ def test_a_reversed_decision_is_other_mail_and_its_quote_is_not_a_reason() -> No
     from pipeline.classify import is_hedged
 
     assert quoted and is_hedged(quoted[0])
+
+
+def test_mail_that_is_not_a_denial_gets_no_second_reason_from_its_words() -> None:
+    import numpy as np
+
+    text = ("Other insurance questionnaire\nPlease tell us whether you have other health "
+            "coverage. Coordination of benefits helps us pay claims in the right order.")
+    ext = extract(text)
+    clf = _decider([Category.NOT_A_DENIAL, Category.COORDINATION_OF_BENEFITS])
+    d = clf.decide(np.array([0.7, 0.3]), text, ext)
+    assert d.category is Category.NOT_A_DENIAL and d.secondary == []
