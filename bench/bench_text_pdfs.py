@@ -57,6 +57,7 @@ def _child(mode: str, corpus: Path, out: Path, workers: int) -> dict:
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
+        from pipeline.batch import triage_line
         from pipeline.output import ResultWriter
         from pipeline.settings import Settings
         from pipeline.triage import triage_record, warm_worker
@@ -68,9 +69,9 @@ def _child(mode: str, corpus: Path, out: Path, workers: int) -> dict:
                           [warm_out] * (2 * workers)))  # every worker loaded
             t1, c1, a1 = time.perf_counter(), _cpu(), _tree_cpu()
             writer = ResultWriter(out / "out")
-            # the same library call as the flow's task: the record, and its appeal
-            # drafts written by the worker
-            futures = [pool.submit(triage_record, p, sj, str(out / "out")) for p in docs]
+            # the same library call as the flow's task: the record (as its JSON line),
+            # and its appeal drafts written by the worker
+            futures = [pool.submit(triage_line, p, sj, str(out / "out")) for p in docs]
             for f in as_completed(futures):
                 writer.append(f.result())
             tf = time.perf_counter()

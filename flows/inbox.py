@@ -19,6 +19,7 @@ task runner cannot be chosen by a parameter.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.triage import completed_in_window, triage_document_task
-from pipeline.batch import summarise
+from pipeline.batch import Counts
 from pipeline.inbox import Inbox, list_ready, move_processed, move_quarantine
 from pipeline.output import ResultWriter
 from pipeline.settings import Settings, default_workers
@@ -74,7 +75,7 @@ class _Tally:
     known: int = 0  # content already in the store: moved without processing
     busy: int = 0  # taken by another run: left alone
     vanished: int = 0
-    records: list[dict] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)  # of the records (none is kept)
 
 
 def process_files(
@@ -134,13 +135,13 @@ def process_files(
         try:
             for future, (path, sha, doc_id) in completed_in_window(submissions(), window):
                 try:
-                    record = future.result()
+                    record = json.loads(future.result())  # the record's JSON line
                 except Exception as exc:  # retries exhausted: the document fails
                     record = failed_result(path, exc, sha).model_dump(mode="json")
                 store.record(record, doc_id, batch_id)
                 working.discard(doc_id)
                 tally.processed += 1
-                tally.records.append(record)
+                tally.counts.add(record)
                 if on_record:
                     on_record(path, record)
                 for twin in twins.pop(sha, []):
@@ -221,7 +222,7 @@ def triage_inbox_batch(
             settings_json=cfg.model_dump_json(), window=workers, reprocess=reprocess,
             on_record=on_record, on_known=on_known,
         )
-        summary = summarise(tally.records)
+        summary = tally.counts.summary()
         summary.update(
             batch_id=batch_id, ready=len(look.ready), waiting=len(look.waiting),
             processed=tally.processed, skipped=tally.known, busy=tally.busy,

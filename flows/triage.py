@@ -1,19 +1,21 @@
 """Prefect flow: triage a batch of documents, one task per document.
 
 Thin by design: every step is a library call from ``pipeline``. Each task reads,
-extracts, classifies and recommends for one document and returns its record (a
-small dict); the flow writes records as they complete. Tasks run on a thread pool
-bounded by ``workers``. For a batch of at least ``PROCESS_POOL_MIN_DOCS`` documents
-the library call itself runs in a pool of ``workers`` processes (one model load
-each): text-PDF parsing, extraction and classification are pure Python and would
-otherwise share one core under the GIL (measured: the thread-only flow took 2.6x
-the time of a plain process pool on text PDFs; see docs/performance.md).
-Tesseract runs as a subprocess either way.
+extracts, classifies and recommends for one document and returns its record as
+its results.jsonl line (one string: see ``pipeline.batch.triage_line``); the flow
+writes records as they complete and keeps none of them (``ResultWriter``). Tasks
+run on a thread pool bounded by ``workers``. For a batch of at least
+``PROCESS_POOL_MIN_DOCS`` documents the library call itself runs in a pool of
+``workers`` processes (one model load each): text-PDF parsing, extraction and
+classification are pure Python and would otherwise share one core under the GIL
+(measured: the thread-only flow took 2.6x the time of a plain process pool on text
+PDFs; see docs/performance.md). Tesseract runs as a subprocess either way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import multiprocessing
 import threading
@@ -36,12 +38,13 @@ from pipeline.batch import (
     pending,
     read_request,
     summarise,
+    triage_line,
     write_request,
 )
 from pipeline.errors import DenialsError
 from pipeline.output import ResultWriter
 from pipeline.settings import Settings
-from pipeline.triage import Triager, failed_result, record_for, triage_record, warm_worker
+from pipeline.triage import Triager, failed_result, record_for, warm_worker
 
 #: Task threads per worker process. With worker processes a task thread mostly waits:
 #: on its process, and on Prefect's state round-trips to its server before and after.
@@ -133,19 +136,23 @@ def is_transient(task: Any, task_run: Any, state: Any) -> bool:
     persist_result=False,  # results hold PHI: they go to our output only
 )
 def triage_document_task(path: str, index: int, settings_json: str,
-                         out_dir: str | None = None) -> dict:
+                         out_dir: str | None = None) -> str:
+    """The document's record as its JSON line. One string, not a dict: Prefect keeps a
+    task's return value in its flow run's bookkeeping until the run ends, an entry for
+    each top-level value of a dict (about 7 KB a document in the flow's process)."""
     # the library call also writes the document's appeal drafts into out_dir
     pool = _POOL
     if pool is not None:
         try:
-            return pool.submit(triage_record, path, settings_json, out_dir).result()
+            return pool.submit(triage_line, path, settings_json, out_dir).result()
         except BrokenProcessPool:
             # a worker died (e.g. killed for memory): one more try in a fresh pool;
             # a document that kills it again fails alone, as a failed record
-            return _fresh_pool(pool).submit(triage_record, path, settings_json,
+            return _fresh_pool(pool).submit(triage_line, path, settings_json,
                                             out_dir).result()
     with _in_process_slot(settings_json):
-        return record_for(_triager(settings_json), path, out_dir)
+        record = record_for(_triager(settings_json), path, out_dir)
+    return json.dumps(record, ensure_ascii=False)
 
 
 @lru_cache(maxsize=4)
@@ -219,7 +226,10 @@ def _document_processes(workers: int, n_docs: int) -> Iterator[None]:
         with _POOL_LOCK:
             pool, _POOL = _POOL, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            # every task is done: the workers exit (interpreter tear-down, 0.3 to 0.8 s
+            # measured) while the flow writes the worklist, the report and its artifacts,
+            # instead of before; the process still waits for them when it exits
+            pool.shutdown(wait=False, cancel_futures=True)
 
 
 @flow(name="triage-batch", persist_result=False, log_prints=False)
@@ -275,22 +285,23 @@ def triage_batch(
                 for future, path in completed_in_window(
                         submitted, IN_FLIGHT_PER_WORKER * n_workers):
                     try:
-                        record = future.result()
+                        line: str | dict = future.result()
                     except Exception as exc:  # retries exhausted: the document fails
-                        record = failed_result(path, exc).model_dump(mode="json")
-                    writer.append(record)
+                        line = failed_result(path, exc).model_dump(mode="json")
+                    writer.append(line)  # on disk; not kept in memory
                     bar.advance()
     finally:
         bar.close()
         writer.finalize()
-    batch = [writer.records[s] for s in inputs if s in writer.records]
-    summary = summarise(batch)
+    # this batch's records, read back from results.jsonl one at a time
+    sources = set(inputs)
+    summary = summarise(writer.iter_records(sources))
     summary.update(out_dir=str(Path(out_dir)), processed=len(todo), skipped=len(done))
-    _publish(summary, batch)
+    _publish(summary, writer.iter_records(sources))
     return summary
 
 
-def _publish(summary: dict, batch: list[dict]) -> None:
+def _publish(summary: dict, batch: Iterable[dict]) -> None:
     """Batch artifacts for the Prefect UI: counts only, never names, IDs or file names.
 
     Prefect's database is not our PHI store: payer names, claim numbers, patients and
@@ -338,6 +349,26 @@ def _md_cell(value: object) -> str:
     return str(value).replace("|", "/")
 
 
+def _run_settings() -> contextlib.AbstractContextManager[Any]:
+    """Prefect settings for a batch's flow run.
+
+    Without ``PREFECT_API_URL`` the flow runs against Prefect's temporary server, which
+    stops with this process: no flow-run heartbeats then. They exist so that a server
+    can tell a crashed run, and this one cannot outlive the run; their thread wakes
+    once a second, so the end of every flow run waited up to 1 s (0.4 s on average,
+    measured) for it. With a server configured they are kept.
+    """
+    from prefect.settings import (
+        PREFECT_API_URL,
+        PREFECT_FLOWS_HEARTBEAT_FREQUENCY,
+        temporary_settings,
+    )
+
+    if PREFECT_API_URL.value():
+        return contextlib.nullcontext()
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
 def run_triage(
     paths: list[str], out_dir: str, workers: int, settings: dict | None = None,
     progress: bool = False, db_url: str | None = None, reprocess: bool = False,
@@ -358,10 +389,11 @@ def run_triage(
         if (not dask and not db_url and workers >= 2
                 and len(collect_inputs(paths, exclude=[out_dir])) >= PROCESS_POOL_MIN_DOCS):
             prestart_processes(workers, Settings(**(settings or {})).model_dump_json())
-        return triage_batch.with_options(task_runner=runner)(
-            out_dir=out_dir, workers=workers, settings=settings, progress=progress,
-            reprocess=reprocess, request_file=str(request),
-        )
+        with _run_settings():
+            return triage_batch.with_options(task_runner=runner)(
+                out_dir=out_dir, workers=workers, settings=settings, progress=progress,
+                reprocess=reprocess, request_file=str(request),
+            )
     finally:
         request.unlink(missing_ok=True)
         discard_prestarted()

@@ -110,17 +110,53 @@ def pending(inputs: Iterable[str], writer: ResultWriter) -> tuple[list[str], lis
     return todo, done
 
 
+def triage_line(path: str, settings_json: str, out_dir: str | None = None) -> str:
+    """``pipeline.triage.triage_record``, as its results.jsonl line (JSON text, no newline).
+
+    The unit of work of the flow's worker processes: the record is serialised where
+    it was made, and the flow hands one string to the writer (``ResultWriter.append``)
+    instead of a nested dict. (A Prefect task's return value is remembered by its flow
+    run until the run ends, with an entry for each top-level value of a dict: one
+    string per document keeps that small.)
+    """
+    import json
+
+    from .triage import triage_record
+
+    return json.dumps(triage_record(path, settings_json, out_dir), ensure_ascii=False)
+
+
+class Counts:
+    """The figures of ``summarise``, counted one record at a time (nothing is kept)."""
+
+    def __init__(self) -> None:
+        self.documents = self.needs_review = 0
+        self.status: Counter[str | None] = Counter()
+        self.categories: Counter[str] = Counter()
+
+    def add(self, record: dict) -> None:
+        self.documents += 1
+        self.status[record.get("status")] += 1
+        if record.get("status") == "ok":
+            self.categories[record.get("category") or "-"] += 1
+        self.needs_review += bool(record.get("needs_review"))
+
+    def summary(self) -> dict:
+        return {
+            "documents": self.documents,
+            "ok": self.status.get("ok", 0),
+            "failed": self.status.get("failed", 0),
+            "needs_review": self.needs_review,
+            "by_category": dict(sorted(self.categories.items())),
+        }
+
+
 def summarise(records: Iterable[dict]) -> dict:
-    records = list(records)
-    status = Counter(r.get("status") for r in records)
-    categories = Counter(r.get("category") or "-" for r in records if r.get("status") == "ok")
-    return {
-        "documents": len(records),
-        "ok": status.get("ok", 0),
-        "failed": status.get("failed", 0),
-        "needs_review": sum(bool(r.get("needs_review")) for r in records),
-        "by_category": dict(sorted(categories.items())),
-    }
+    """Counts by status and category of ``records`` (read once, one at a time)."""
+    counts = Counts()
+    for rec in records:
+        counts.add(rec)
+    return counts.summary()
 
 
 class Progress:

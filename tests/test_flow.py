@@ -136,3 +136,41 @@ def test_every_document_is_one_completed_task_run_in_prefect(harness, tmp_path: 
         time.sleep(0.5)
     assert sorted(r.name for r in runs) == sorted(f"doc-{i}" for i in range(n))
     assert {r.state_name for r in runs} == {"Completed"}
+
+
+def test_a_task_returns_its_record_as_one_json_line(tmp_path: Path) -> None:
+    """Prefect keeps every task's return value in its flow run's bookkeeping until the
+    run ends, an entry for each top-level value of a dict: the task returns one string
+    per document (the record's results.jsonl line), which the writer appends as is."""
+    from flows.triage import triage_document_task
+    from pipeline.datamodel import Result
+    from pipeline.settings import Settings
+
+    pdf = make_text_pdf(tmp_path / "letter.pdf", [LETTER_LINES])
+    line = triage_document_task.fn(str(pdf), 0, Settings().model_dump_json(),
+                                   str(tmp_path / "out"))
+    assert isinstance(line, str) and "\n" not in line
+    rec = Result.model_validate(json.loads(line))
+    assert rec.source == str(pdf) and rec.status == "ok"
+
+
+@pytest.mark.prefect
+def test_flow_run_heartbeats_only_when_a_server_outlives_the_run(
+    harness, monkeypatch
+) -> None:
+    """Prefect's temporary server stops with the command, so nothing could act on a
+    heartbeat: without PREFECT_API_URL the flow runs without them (their thread held
+    the end of every run for up to 1 s); with a server configured they are kept."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    from flows.triage import _run_settings
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    default = get_current_settings().flows.heartbeat_frequency
+    with temporary_settings(updates={PREFECT_API_URL: None}):  # ephemeral mode
+        with _run_settings():
+            assert get_current_settings().flows.heartbeat_frequency is None
+        assert get_current_settings().flows.heartbeat_frequency == default
+    server = {PREFECT_API_URL: "http://127.0.0.1:4200/api"}
+    with temporary_settings(updates=server), _run_settings():
+        assert get_current_settings().flows.heartbeat_frequency == default
