@@ -292,6 +292,9 @@ _KEYWORDS_RAW: dict[Category, tuple[str, ...]] = {
         r"\bonce (per|every|in a|in) \d* ?(calendar )?(months?|years?|lifetime)",
         r"\bbenefits? (have|has) been (exhausted|used)",
         r"\b\d+ (visits|sessions) per (calendar |benefit |plan )?year\b",
+        r"\bup to \d+ ([\w-]+ ){0,3}(visits|sessions|treatments)\b",
+        r"\b(visits|sessions|treatments) (per|each|a|every) (calendar |benefit |plan )?year\b",
+        r"\bbeyond (what|the number) (the|your) plan (pays|allows|covers)\b",
     ),
     Category.OUT_OF_NETWORK: (
         r"\bout[- ]of[- ]network\b",

@@ -197,3 +197,12 @@ def test_mail_that_is_not_a_denial_gets_no_second_reason_from_its_words() -> Non
     clf = _decider([Category.NOT_A_DENIAL, Category.COORDINATION_OF_BENEFITS])
     d = clf.decide(np.array([0.7, 0.3]), text, ext)
     assert d.category is Category.NOT_A_DENIAL and d.secondary == []
+
+
+def test_a_visit_limit_stated_as_up_to_n_visits_a_year_is_a_benefit_limit() -> None:
+    from pipeline.classify import keyword_hits
+
+    for s in ("Your plan pays for up to 20 outpatient rehabilitation visits each calendar year.",
+              "Coverage is limited to 12 chiropractic visits per calendar year.",
+              "The visit on 12/02 was beyond what the plan pays for."):
+        assert Category.BENEFIT_LIMIT in {c for c, _ in keyword_hits(s)}, s
