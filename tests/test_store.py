@@ -164,21 +164,26 @@ def test_concurrent_runs_claim_each_document_once(url: str) -> None:
         assert set(store.results_per_document().values()) == {1}
 
 
-def test_concurrent_first_opens_migrate_once(url: str) -> None:
+def _open_at_once(url: str, n: int = 4) -> list[BaseException]:
+    """Open and close the store from ``n`` threads at once; the errors they met."""
     errors: list[BaseException] = []
 
     def open_store() -> None:
         try:
             Store(url).close()
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:  # noqa: BLE001 - reported by the caller
             errors.append(exc)
 
-    threads = [threading.Thread(target=open_store) for _ in range(4)]
+    threads = [threading.Thread(target=open_store) for _ in range(n)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
+    return errors
+
+
+def test_concurrent_first_opens_migrate_once(url: str) -> None:
+    assert _open_at_once(url) == []
 
 
 def test_a_killed_owner_is_taken_over_at_once_and_a_live_one_is_not(url: str) -> None:
@@ -279,20 +284,6 @@ def test_many_fresh_sqlite_stores_opened_by_four_threads_at_once_all_open(
     import sqlite3
 
     for n in range(40):
-        url = f"sqlite:///{tmp_path}/fresh{n}.db"
-        errors: list[BaseException] = []
-
-        def open_store(url: str = url, errors: list[BaseException] = errors) -> None:
-            try:
-                Store(url).close()
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=open_store) for _ in range(4)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        assert errors == [], f"round {n}"
+        assert _open_at_once(f"sqlite:///{tmp_path}/fresh{n}.db") == [], f"round {n}"
     mode = sqlite3.connect(tmp_path / "fresh0.db").execute("PRAGMA journal_mode").fetchone()
     assert mode[0] == "wal"
