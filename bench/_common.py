@@ -5,7 +5,6 @@ Benchmarks print figures only (times, counts, ratios), never letter text, names 
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import platform
@@ -27,6 +26,18 @@ def denials_cmd() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
 
 
+def _load_now() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
+
+
+#: The load when the script started: the load at the end includes the benchmark's own
+#: processes (a temporary server, two workers), so it says little about other jobs.
+LOAD_AT_START = _load_now()
+
+
 def machine() -> dict:
     facts = {
         "cpus": os.cpu_count(),
@@ -34,8 +45,10 @@ def machine() -> dict:
         "platform": platform.platform(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
-    with contextlib.suppress(OSError):
-        facts["load_avg"] = [round(x, 2) for x in os.getloadavg()]
+    if (load := _load_now()) is not None:
+        facts["load_avg"] = load
+    if LOAD_AT_START is not None:
+        facts["load_at_start"] = LOAD_AT_START
     try:
         facts["tesseract"] = subprocess.run(
             ["tesseract", "--version"], capture_output=True, text=True, timeout=10
