@@ -22,6 +22,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -139,6 +140,13 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
     Sections under an appeal-rights / nondiscrimination / language-help heading are
     boilerplate until the next other heading. Table rows stay one "sentence" each.
     """
+    return list(_split_sentences(text))
+
+
+#: Classifying one document splits its text four times (model features, code tokens,
+#: the decision's keyword support); the last few texts' splits are kept.
+@lru_cache(maxsize=4)
+def _split_sentences(text: str) -> tuple[tuple[str, bool], ...]:
     out: list[tuple[str, bool]] = []
     in_boiler = False
     para: list[str] = []
@@ -175,7 +183,7 @@ def split_sentences(text: str) -> list[tuple[str, bool]]:
             flush()
         para.append(line)
     flush()
-    return out
+    return tuple(out)
 
 
 def reason_text(text: str) -> str:
