@@ -74,6 +74,15 @@ def _prefect_env(quiet: bool = False) -> None:
     # task run still reaches the UI, at most 2 s later.
     os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "300")
     os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_FLUSH_INTERVAL", "2")
+    # Two of its services read every event a second and third time: the event persister
+    # (Prefect's event feed: each event and its resources written again, in their own
+    # tables) and the automation triggers. A server this process starts lives as long as
+    # the batch; runs, task runs, states, logs and artifacts are still recorded (the
+    # task-run recorder is a separate reader). Together 5 to 6 ms of the server's CPU
+    # per document (docs/performance.md). A server of your own (PREFECT_API_URL) is
+    # not affected: these only configure a server started here.
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED", "false")
 
 
 def cmd_inbox(args: argparse.Namespace) -> int:
