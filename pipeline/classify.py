@@ -324,6 +324,8 @@ _KEYWORDS_RAW: dict[Category, tuple[str, ...]] = {
         r"service date)",
         r"\b(filed|submitted|received) (more than )?\d+ days (after|from|past) the (date of "
         r"service|service date)",
+        r"\b(was|were|is|are) (filed|submitted|received|sent) (too )?late\b|\bfiling late\b|"
+        r"\buntimely\b|\bgood cause for (filing )?(late|the delay)",
     ),
     Category.DUPLICATE_CLAIM: (
         r"\bduplicates?\b",
@@ -1059,6 +1061,13 @@ class ModelClassifier:
                      if e.category is top][:2]
         conflict_note = ("conflict: codes say " + ",".join(sorted(c.value for c in denial_codes))
                          if conflict else None)
+        # The letter states no adverse decision, denies no line and offers no appeal, yet
+        # the decision is a denial (its codes kept the rule above from applying: a pended
+        # claim's "will be denied with CO-252", a reversed decision's earlier codes).
+        if extraction.document_type is DocumentType.OTHER and top is not Category.NOT_A_DENIAL:
+            conflict = True
+            conflict_note = ((conflict_note + "; ") if conflict_note else "") + (
+                "conflict: the document states no adverse decision")
         return Decision(top, top_i, conf, conflict, secondary, evidence, conflict_note)
 
     def decisions(self, rows: Sequence[tuple[str, Extraction]]) -> list[Decision]:

@@ -485,13 +485,27 @@ _ADVERSE_RE = re.compile(
     r"integrated\s+denial\s+notice|excluded\s+(?:under|from)\s+your|"
     r"(?:could|can)\s*not\s+approve|we\s+(?:do|will)\s+not\s+(?:cover|pay|approve)|"
     r"not\s+certified|claim\s+(?:denial|rejection)|rejection\s+notice|"
-    r"decision\s*:\s*(?:not\s+certified|non-?certified|not\s+approved))\b"
+    r"(?:decision|determination|result|outcome|status)\s*:\s*(?:not\s+certified|non-?certified|"
+    r"not\s+approved|denied|not\s+covered)|"
+    r"we\s+are\s+dismissing|(?:was|is|has\s+been)\s+dismissed|notice\s+of\s+dismissal)\b"
 )
 _APPROVAL_RE = re.compile(
     r"(?i)\b(?:(?:was|is|has\s+been|have\s+been)\s+approved|we\s+(?:have\s+)?approved|"
     r"request\s+(?:is|was)\s+approved|approval\s+(?:letter|notice)|good\s+news|"
-    r"(?:reversed|overturned)\s+(?:our|the)\s+(?:earlier\s+|original\s+|previous\s+|prior\s+)?"
-    r"(?:decision|determination|denial)|(?:decided|decision)\s+(?:is\s+)?in\s+your\s+favou?r)\b"
+    r"(?:revers(?:ed|ing)|overturn(?:ed|ing))\s+(?:our|the)\s+(?:earlier\s+|original\s+|"
+    r"previous\s+|prior\s+|initial\s+)?(?:decision|determination|denial)|"
+    r"(?:decided|decision)\s+(?:is\s+)?in\s+your\s+favou?r|fully\s+favou?rable|"
+    r"accept(?:s|ed)?\s+(?:your|the)\s+claim|claim\s+(?:is|was|has\s+been)\s+accepted|"
+    r"notice\s+of\s+compensation\s+payable)\b"
+)
+#: A decision reversed in full: the earlier denial it recounts is not this letter's.
+_REVERSAL_RE = re.compile(
+    r"(?i)\b(?:revers(?:ed|ing)|overturn(?:ed|ing))\s+(?:our|the)\s+(?:earlier\s+|original\s+|"
+    r"previous\s+|prior\s+|initial\s+)?(?:decision|determination|denial)|fully\s+favou?rable\b"
+)
+_PARTIAL_RE = re.compile(
+    r"(?i)\b(?:partially\s+favou?rable|in\s+part\b|partly|upheld|uphold|remains?\s+(?:denied|"
+    r"unpaid|not\s+covered))"
 )
 _ACK_RE = re.compile(
     r"(?i)\b(?:we\s+(?:have\s+)?received\s+(?:your|the)\s+(?:appeal|request|grievance|"
@@ -511,6 +525,7 @@ _APPEAL_RIGHTS_RE = re.compile(
     r"(?i)\b(?:your\s+right\s+to\s+(?:appeal|a\s+(?:review|reconsideration))|"
     r"if\s+you\s+disagree\b|"
     r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:[\w-]+\s+){0,2}appeal|"
+    r"\b(?:member|patient|enrollee|prescriber|provider)\b[^.]{0,60}\bmay\s+appeal\b|"
     r"(?:request|ask\s+for|apply\s+for|application\s+for)\s+(?:an?\s+)?independent\s+"
     r"(?:medical\s+)?review|"
     r"(?:send|submit|file)\s+(?:your|a)\s+(?:reconsideration|redetermination)\s+request|"
@@ -528,10 +543,15 @@ def _adverse_count(text: str) -> int:
         if re.search(
             r"(?i)\b(?:will|may|could|might)\s+be\s+denied|to\s+avoid|if\s+(?:we|your)|"
             r"(?:original|earlier|previous|prior)\s+(?:decision|determination|denial)\s+"
-            r"(?:said|was|stated|found)", sent
+            r"(?:said|was|stated|found)|"
+            # negated: "it does not mean that any claim has been denied"
+            r"\bdoes\s+not\s+mean\b|\b(?:has|have|was|were)\s+not\s+(?:yet\s+)?been\s+denied|"
+            r"\bno\s+(?:claim|decision)\s+has\s+(?:yet\s+)?been\b", sent
         ):
             continue
-        n += len(_ADVERSE_RE.findall(sent))
+        # a label with nothing under it ("Non-certified items: None") states no decision
+        n += sum(1 for m in _ADVERSE_RE.finditer(sent)
+                 if not re.match(r"(?i)[\w\s]{0,20}:\s*(?:none|n/?a|0)\b", sent[m.end():]))
     return n
 
 
@@ -551,6 +571,9 @@ def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentT
     # a letter that approves or reverses, denies nothing and has no claim table: an EOB
     # it promises ("you will receive a new Explanation of Benefits") does not make it one
     if not table.rows and _APPROVAL_RE.search(text) and not _adverse_count(text):
+        return DocumentType.OTHER
+    # a decision reversed in full recounts the denial it reverses
+    if (not table.rows and _REVERSAL_RE.search(text) and not _PARTIAL_RE.search(text)):
         return DocumentType.OTHER
     n_remit = len(_REMIT_RE.findall(text))
     n_eob = len(_EOB_RE.findall(text))

@@ -642,12 +642,16 @@ def ocr_icd10(raw: str, digit_start: bool = False) -> str | None:
 _GROUP_TOKEN = r"(CO|PR|OA|PI|CR|C0|0A|[Cc][Oo0](?=[-‐–—]?[0-9])|P[r](?=[-‐–—]?[0-9]))"
 _CARC_TOKEN = r"([ABDPWY][0-9]{1,2}|[0-9OIlSB]{1,3})"
 #: strict form for prose: at most one space/dash between group and code
+#: (a code is not followed by "-" and four or more digits that are no amount: "Request
+#: PR-26-004913" is a reference number, "PR-27-210.00" a code and its amount)
 GROUP_CARC_RE = re.compile(
-    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s?[-‐–—:/]?\s?{_CARC_TOKEN}(?![0-9A-Za-z]|[.,][0-9])"
+    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s?[-‐–—:/]?\s?{_CARC_TOKEN}"
+    r"(?![0-9A-Za-z]|[.,][0-9]|[-‐–][0-9]{4,}(?![0-9.,]))"
 )
 #: loose form for table rows: any whitespace between separate Group and Reason cells
 GROUP_CARC_LOOSE_RE = re.compile(
-    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s*[-‐–—:/|]?\s*{_CARC_TOKEN}(?![0-9A-Za-z]|[.,][0-9])"
+    rf"(?<![A-Za-z0-9]){_GROUP_TOKEN}\s*[-‐–—:/|]?\s*{_CARC_TOKEN}"
+    r"(?![0-9A-Za-z]|[.,][0-9]|[-‐–][0-9]{4,}(?![0-9.,]))"
 )
 
 
