@@ -23,12 +23,16 @@ def triager() -> Triager:
     return Triager()
 
 
-@pytest.mark.parametrize("name", ["handwritten", "handwritten_test"])
+SIZES = {"handwritten": 24, "handwritten_test": 24, "handwritten2": 40, "handwritten_test2": 40}
+TEST_SETS = ["handwritten_test", "handwritten_test2"]
+
+
+@pytest.mark.parametrize("name", sorted(SIZES))
 def test_set_is_well_formed(name: str) -> None:
     folder = ROOT / name
     truth = load_truth(folder)
     files = {p.name for p in folder.glob("*.txt")}
-    assert len(truth) == 24 and {t["file"] for t in truth} == files
+    assert len(truth) == SIZES[name] and {t["file"] for t in truth} == files
     keys = {k for t in truth for k in t}
     dev_keys = {k for t in load_truth(ROOT / "handwritten") for k in t}
     assert keys == dev_keys
@@ -45,7 +49,8 @@ def test_development_set_codes_are_all_read(triager: Triager) -> None:
     assert summary["fields"]["payer"] >= 0.95
 
 
-def test_every_test_set_document_is_triaged(triager: Triager) -> None:
-    folder = ROOT / "handwritten_test"
+@pytest.mark.parametrize("name", TEST_SETS)
+def test_every_test_set_document_is_triaged(triager: Triager, name: str) -> None:
+    folder = ROOT / name
     scored = run_corpus(folder, load_truth(folder), triager, workers=2)
-    assert [s.result["status"] for s in scored] == ["ok"] * 24
+    assert [s.result["status"] for s in scored] == ["ok"] * SIZES[name]
