@@ -1061,10 +1061,15 @@ class ModelClassifier:
                      if e.category is top][:2]
         conflict_note = ("conflict: codes say " + ",".join(sorted(c.value for c in denial_codes))
                          if conflict else None)
-        # The letter states no adverse decision, denies no line and offers no appeal, yet
-        # the decision is a denial (its codes kept the rule above from applying: a pended
-        # claim's "will be denied with CO-252", a reversed decision's earlier codes).
-        if extraction.document_type is DocumentType.OTHER and top is not Category.NOT_A_DENIAL:
+        # The decision is a denial, but the document does not say so: a letter stating no
+        # adverse decision and offering no appeal (its codes kept the rule above from
+        # applying: a pended claim's "will be denied with CO-252", a reversed decision's
+        # earlier codes), or an EOB or remittance with no denial code and no adverse
+        # statement (a paid statement in words the model never saw). Sent to review.
+        silent = (extraction.document_type is DocumentType.OTHER
+                  or (extraction.document_type in (DocumentType.EOB, DocumentType.REMITTANCE)
+                      and not denial_codes and not extraction.adverse_statements))
+        if silent and top is not Category.NOT_A_DENIAL:
             conflict = True
             conflict_note = ((conflict_note + "; ") if conflict_note else "") + (
                 "conflict: the document states no adverse decision")

@@ -175,6 +175,12 @@ class Extraction(_Model):
         "group/reason cell, a code taken from the document's code legend because its "
         "service line was unreadable), e.g. 'carc:55 (...)'. Codes only, never letter text.",
     )
+    adverse_statements: int = Field(
+        default=0,
+        description="How many times the document itself states an adverse decision ('we "
+        "cannot approve', 'non-certified', 'claim denied'); quoted earlier decisions, "
+        "conditionals, negations and boilerplate are not counted.",
+    )
 
 
 class Classification(_Model):

@@ -2257,6 +2257,7 @@ def _extract(text: str) -> Extraction:
     denied_keys += list(dict.fromkeys(r for a in denied_adj for r in a.rarc))
     ex = Extraction(
         document_type=doc_type,
+        adverse_statements=_safe(_adverse_count, flat, default=0),
         codes=codes,
         adjustments=adjustments,
         claim_number=claim_number,

@@ -127,3 +127,27 @@ def test_a_denial_read_from_a_document_stating_no_adverse_decision_goes_to_revie
     d = clf.decide(proba, text, ext)
     assert d.category is Category.MISSING_DOCUMENTATION
     assert d.conflict and d.conflict_note and "no adverse decision" in d.conflict_note
+
+
+def test_a_denial_read_from_a_paid_statement_goes_to_review() -> None:
+    """An EOB with no denial code and no adverse statement: a denial the model reads
+    from its words (a drug list, "prior authorization" in the fine print) is sent to
+    review; the same EOB with a denied line is not held back by this rule."""
+    clf = default_classifier()
+    assert isinstance(clf, ModelClassifier)
+    paid = ("EXPLANATION OF BENEFITS\nThis is not a bill.\nMember ID: TST0001\n"
+            "Drug                      Cost     Plan paid   You paid\n"
+            "test drug 10 mg           $84.10   $74.10      $10.00\n"
+            "Some drugs on the plan's drug list need prior authorization.")
+    ext = extract(paid)
+    assert ext.document_type is DocumentType.EOB and ext.adverse_statements == 0
+    classes = list(clf._classes)
+    proba = np.full(len(classes), 0.01)
+    proba[classes.index(Category.NOT_COVERED)] = 0.99
+    d = clf.decide(proba, paid, ext)
+    assert d.conflict and d.conflict_note and "no adverse decision" in d.conflict_note
+
+    denied = paid + "\nThe claim for this drug was denied: it is not covered by your plan."
+    ext2 = extract(denied)
+    assert ext2.adverse_statements >= 1
+    assert not clf.decide(proba, denied, ext2).conflict
