@@ -25,7 +25,8 @@ Conventions of the ground truth
 
 Same seed => byte-identical files and identical ground truth. Rendering lives
 in :mod:`pipeline.corpus.render`; wording and layout in
-:mod:`pipeline.corpus.families`.
+:mod:`pipeline.corpus.families` and :mod:`pipeline.corpus.families_more` (one
+``FAMILIES`` list, in ``families``).
 
 ``generate_document(out_dir, family, reason="md_records", form="text_pdf")`` writes
 one document for a chosen denial reason (a key of ``catalog.REASON_BY_KEY``, or a

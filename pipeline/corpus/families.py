@@ -2389,4 +2389,9 @@ FAMILIES: list[Family] = [
         "Provider newsletter about policy changes",
     ),
 ]
+# more families (new layouts and kinds of mail) live in their own module; it imports the
+# helpers above, so it is imported here, after they are defined
+from .families_more import MORE_FAMILIES  # noqa: E402
+
+FAMILIES += MORE_FAMILIES
 FAMILY_BY_ID = {f.id: f for f in FAMILIES}
