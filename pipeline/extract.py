@@ -194,7 +194,9 @@ _PROC_IN_LIST = (
 )
 _PROC_KEYWORD_RE = re.compile(
     r"(?P<kw>\b(?i:CPT(?:®|\(R\))?(?:\s*/\s*HCPCS)?|HCPCS(?:\s*/\s*CPT)?|procedur[ea]s?|"
-    r"service\s+codes?|(?:requested\s+|approved\s+|denied\s+)?service(?=\s*[:;])|proc\.?|"
+    r"service\s+codes?|(?:requested\s+|approved\s+|denied\s+)?services?(?:\s+billed)?(?=\s*[:;])|"
+    r"proc\.?|"
+    r"item(?=\s*:)|"
     r"(?P<codeword>codes?)))"
     r"(?i:\s*(?:\(s\))?\s*(?:codes?|numbers?|no\.?)?\s*(?:\(s\))?)\s*(?:[:#]|(?<=[Ss]ervice);)?\s*(?:#\s*)?"
     rf"(?P<list>{_PROC_IN_LIST}(?:\s*(?:,|/|&|;|\band\b|\bor\b)\s*{_PROC_IN_LIST})*)"
@@ -446,7 +448,9 @@ _REMIT_RE = re.compile(
 )
 _REMIT_TITLE_RE = re.compile(
     r"(?i)\b(?:remittance\s+advice|electronic\s+remittance|provider\s+remittance|remittance\s+"
-    r"(?:summary|voucher)|payment\s+voucher|provider\s+payment\s+(?:summary|voucher|advice)|ERA)\b"
+    r"(?:summary|voucher)|payment\s+voucher|provider\s+payment\s+(?:summary|voucher|advice)|ERA|"
+    # a bill review's explanation of review (workers' comp, auto PIP): the carrier's remit
+    r"explanation\s+of\s+review)\b"
 )
 _EOB_RE = re.compile(
     r"(?i)\b(?:explanation\s+of\s+benefits|this\s+is\s+not\s+a\s+bill|\bEOB\b|medicare\s+summary"
@@ -455,7 +459,7 @@ _EOB_RE = re.compile(
 )
 _EOB_TITLE_RE = re.compile(
     r"(?i)\b(?:explanation\s+of\s+benefits|this\s+is\s+not\s+a\s+bill|medicare\s+summary\s+notice|"
-    r"EOB)\b"
+    r"EOB|member\s+claim\s+details?)\b"
 )
 _LETTER_RE = re.compile(
     r"(?i)\b(?:dear\b|sincerely|denied|denial|adverse\s+(?:benefit\s+)?determination|"
@@ -487,7 +491,11 @@ _ADVERSE_RE = re.compile(
     r"not\s+certified|claim\s+(?:denial|rejection)|rejection\s+notice|"
     r"(?:decision|determination|result|outcome|status)\s*:\s*(?:not\s+certified|non-?certified|"
     r"not\s+approved|denied|not\s+covered)|"
-    r"we\s+are\s+dismissing|(?:was|is|has\s+been)\s+dismissed|notice\s+of\s+dismissal)\b"
+    r"we\s+are\s+dismissing|(?:was|is|has\s+been)\s+dismissed|notice\s+of\s+dismissal|"
+    r"(?:are|is|was|were)\s+not\s+eligible\s+for\s+(?:reimbursement|payment|coverage)|"
+    # "It was closed on 2/24/2026 with no payment"
+    r"(?:was|were|has\s+been|have\s+been)\s+(?:closed|processed|finali[sz]ed|adjudicated)\b"
+    r"[^.\n]{0,30}?\bwith\s+(?:no|zero|\$0(?:\.00)?)\s+payment)\b"
 )
 _APPROVAL_RE = re.compile(
     r"(?i)\b(?:(?:was|is|has\s+been|have\s+been)\s+approved|we\s+(?:have\s+)?approved|"
@@ -496,7 +504,9 @@ _APPROVAL_RE = re.compile(
     r"previous\s+|prior\s+|initial\s+)?(?:decision|determination|denial)|"
     r"(?:decided|decision)\s+(?:is\s+)?in\s+your\s+favou?r|fully\s+favou?rable|"
     r"accept(?:s|ed)?\s+(?:your|the)\s+claim|claim\s+(?:is|was|has\s+been)\s+accepted|"
-    r"notice\s+of\s+compensation\s+payable)\b"
+    r"notice\s+of\s+compensation\s+payable|"
+    # a payment notice ("the drug line has now been paid ... No action is needed")
+    r"no\s+action\s+is\s+(?:needed|required)|(?:has|have)\s+now\s+been\s+paid)\b"
 )
 #: A decision reversed in full: the earlier denial it recounts is not this letter's.
 _REVERSAL_RE = re.compile(
@@ -508,14 +518,17 @@ _PARTIAL_RE = re.compile(
     r"unpaid|not\s+covered))"
 )
 _ACK_RE = re.compile(
-    r"(?i)\b(?:we\s+(?:have\s+)?received\s+(?:your|the)\s+(?:appeal|request|grievance|"
+    r"(?i)\b(?:we\s+(?:have\s+)?(?:received|got)\s+(?:your|the|a(?:\s+new)?)\s+(?:appeal|request|grievance|"
     r"reconsideration|claim)|acknowledg(?:e|es|ing|ment)\s+(?:of\s+)?(?:receipt|your)|"
     r"claim\s+acknowledge?ment)"
 )
 _PENDING_RE = re.compile(
     r"(?i)\bwill\s+(?:send\s+you\s+(?:our|a)\s+decision|review\s+your|look\s+at\s+your|"
     r"make\s+a\s+decision|decide)|\baccepted\s+for\s+processing\b|"
-    r"\bnot\s+a\s+payment\s+decision\b|\bwhen\s+processing\s+is\s+complete\b"
+    r"\bnot\s+a\s+payment\s+decision\b|\bwhen\s+processing\s+is\s+complete\b|"
+    # "We got a new claim and we're working on it", "Status: Received - in process"
+    r"\bwe(?:'re|’re|\s+are)\s+(?:working\s+on|processing)\s+(?:it|your\s+claim)\b|"
+    r"\bstatus\s*:\s*(?:received|pending)\b"
 )
 
 
@@ -555,6 +568,15 @@ def _adverse_count(text: str) -> int:
     return n
 
 
+_STATEMENT_TITLE_RE = re.compile(
+    r"(?im)^[ \t]*(?:patient\s+|billing\s+|account\s+)?statement(?:\s+of\s+account)?[ \t]*$|"
+    r"^[ \t]*statement\s+of\s+account\b"
+)
+_EOB_REFERENCE_RE = re.compile(
+    r"(?i)\b(?:an|the|your|a\s+new|the\s+new|your\s+next|a\s+separate)\s+$"
+)
+
+
 def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentType:
     head = "\n".join(lines[:15])
     # an acknowledgement of mail still pending decides nothing, whatever it mentions
@@ -563,7 +585,8 @@ def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentT
         return DocumentType.OTHER
     firsts: list[tuple[int, DocumentType]] = []
     for rx, dt in ((_REMIT_TITLE_RE, DocumentType.REMITTANCE), (_EOB_TITLE_RE, DocumentType.EOB)):
-        m = rx.search(head)
+        m = next((m for m in rx.finditer(head) if dt != DocumentType.EOB
+                  or not _EOB_REFERENCE_RE.search(head[max(0, m.start() - 20) : m.start()])), None)
         if m:
             firsts.append((m.start(), dt))
     if firsts:
@@ -577,7 +600,12 @@ def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentT
         return DocumentType.OTHER
     n_remit = len(_REMIT_RE.findall(text))
     n_eob = len(_EOB_RE.findall(text))
-    if re.search(r"(?i)this\s+is\s+not\s+a\s+bill|explanation\s+of\s+benefits", text):
+    # an EOB mentioned as another paper ("send you an Explanation of Benefits", "as shown
+    # on the Explanation of Benefits that Oriel sent you") does not make this one
+    if re.search(r"(?i)this\s+is\s+not\s+a\s+bill", text) or any(
+        not _EOB_REFERENCE_RE.search(text[max(0, m.start() - 20) : m.start()])
+        for m in re.finditer(r"(?i)explanation\s+of\s+benefits", text)
+    ):
         return DocumentType.EOB
     if n_remit >= 2 or (n_remit and table.rows and not _LETTER_TITLE_RE.search(head)):
         return DocumentType.REMITTANCE
@@ -592,6 +620,9 @@ def _document_type(text: str, lines: list[str], table: TableResult) -> DocumentT
         return DocumentType.DENIAL_LETTER
     if _APPEAL_RIGHTS_RE.search(text) and not _APPROVAL_RE.search(text):
         return DocumentType.DENIAL_LETTER
+    if _STATEMENT_TITLE_RE.search(head):
+        # a practice's bill to its patient lists its visits, but is neither EOB nor remit
+        return DocumentType.OTHER
     if table.rows and not _APPROVAL_RE.search(text) and not _LETTER_RE.search(head):
         return DocumentType.REMITTANCE if n_remit else DocumentType.EOB
     return DocumentType.OTHER
@@ -705,23 +736,56 @@ def _plan_type(text: str, default_commercial: bool = False, payer: str | None = 
 _ID_VALUE = r"(?P<val>[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9])"
 _CLAIM_RE = re.compile(
     r"(?i:\b(?:payer\s+)?claim\s*(?:number|no\.?|num|#|id|control\s*(?:number|no\.?|#)|"
-    r"reference\s*(?:number|no\.?|#)?|ref\.?\s*(?:no\.?|#)?)|\bICN\b|\bCCN\b|\bDCN\b)"
+    # "Claim number (DCN): 2125..."; a CCN in parentheses after a name is the provider's
+    r"reference\s*(?:number|no\.?|#)?|ref\.?\s*(?:no\.?|#)?)(?:\s*\([A-Z]{2,5}\))?|\bICN\b|"
+    r"(?<!\()\bCCN\b|\bDCN\b)"
     rf"\s*[:#.]?\s*(?:#\s*)?{_ID_VALUE}"
     r"|(?i:\bclaim)\s*:?\s+(?P<val2>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])(?![\w-])"
 )
 _MEMBER_RE = re.compile(
     r"(?i:\b(?:member|subscriber|enrollee|patient|insured|beneficiary|recipient)(?:'s)?\s*"
     r"(?:id(?:entification)?|#|number|no\.?)(?:\s*(?:number|no\.?|#))?|\b(?:medicare|medicaid)\s+"
-    r"(?:number|id|#)|\bMBI\b|\bHICN?\b|\bpolicy\s*(?:number|no\.?|#)|\bID\s*(?:number|no\.?|#))"
+    r"(?:number|id|#)|\bMBI\b|\bHICN?\b|\bpolicy\s*(?:number|no\.?|#)|\bID\s*(?:number|no\.?|#)|"
+    r"\bidentification\s*(?:number|no\.?|#))"
     rf"\s*[:#.]?\s*(?:#\s*)?{_ID_VALUE}"
 )
 _NAME = r"[A-Z][A-Za-z'’.\-]*(?:,?[ \t][A-Z][A-Za-z'’.\-]*){1,4}"
+#: "Recipient: MOSSBERG, EVANDER     ID CD60193377": the ID printed on the patient's own
+#: line is the member's, before any other "... ID" of the page (a provider's Medicaid ID)
+_PATIENT_LINE_ID_RE = re.compile(
+    r"(?im)^[ \t]*(?:patient|member|recipient|beneficiary|subscriber|insured|enrollee)"
+    r"(?:'s)?(?:\s+name)?[ \t]*:[ \t]*(?-i:[A-Z][A-Za-z'’\-]+,?[ \t]+[A-Z][A-Za-z'’\-]+"
+    r"(?:[ \t]+[A-Z]\.?)?)[ \t]{2,}(?:member[ \t]+|recip(?:ient)?[ \t]+)?ID[ \t]*[:#]?[ \t]*"
+    r"(?P<val>[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9])\b"
+)
 _PATIENT_RE = re.compile(
     r"(?i:\b(?:patient|member|enrollee|beneficiary|subscriber|insured|claimant|injured\s+worker|"
-    r"(?:eligible\s+)?injured\s+(?:person|party|employee)|employee)(?:'s)?"
+    r"recipient|(?:eligible\s+)?injured\s+(?:person|party|employee)|employee)(?:'s)?"
     r"(?:\s+name)?|^\s*name|\bre)"
     rf"\s*:\s*(?P<name>{_NAME})",
     re.MULTILINE,
+)
+#: "claim W26-0211 for Ingeborg Salcedo (member ID WPA-...)": a person named beside the
+#: member ID in parentheses (an e-mail's or a note's prose)
+_NAME_THEN_ID_RE = re.compile(
+    r"\b(?:for|patient|member)\s+(?P<name>[A-Z][a-z'’\-]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z'’\-]+"
+    r"(?:-[A-Z][a-z'’]+)?)\s*\(\s*(?i:member|subscriber|patient|ID)\b"
+)
+#: "Insurance:  Oriel Health Insurance Co.  ID OHX44920183": the member's ID with the plan
+_INSURANCE_LINE_ID_RE = re.compile(
+    r"(?im)^[ \t]*(?:primary\s+)?insurance[ \t]*:[^\n]{3,60}?[ \t]{2,}(?:member[ \t]+)?ID"
+    r"[ \t]*[:#]?[ \t]*(?P<val>[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9])\b"
+)
+#: "02/19/2026   Karolina Weatherspoon, ID FHI-7730-41882, Request ...": a name, then its ID
+_NAME_COMMA_ID_RE = re.compile(
+    r"(?m)(?:^|\s{2,})(?P<name>[A-Z][a-z'’\-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][a-z'’\-]+),[ \t]+"
+    r"(?:member[ \t]+)?ID[ \t]*[:#]?[ \t]*(?P<val>[A-Z0-9][A-Z0-9-]{2,}[A-Z0-9])\b"
+)
+
+#: "Florian Lichtenfeld  |  Member ID GWH77301845  |  Plan: ...": a portal's member line
+_NAME_CELL_ID_RE = re.compile(
+    r"(?m)^[ \t]*(?P<name>[A-Z][a-z'’\-]+(?:[ \t]+[A-Z]\.)?[ \t]+[A-Z][a-z'’\-]+)[ \t]*"
+    r"(?:\||[ \t]{3,})[ \t]*(?i:member|subscriber)\s+(?:ID|number|no\.?)\b"
 )
 _VOUCHER_NAME_RE = re.compile(
     r"(?m)^\s*NAME\s+(?P<name>[A-Z][A-Z'\-]+,\s?[A-Z][A-Z'\-]+(?: [A-Z])?)\b"
@@ -752,7 +816,7 @@ _NOT_A_NAME = re.compile(
 _PROVIDER_RE = re.compile(
     r"(?<!Dear)(?<!Dear )(?i:\b(?:rendering|servicing|treating|billing|attending|ordering|"
     r"referring|performing)?\s*(?:provider|physician|doctor|practitioner|prescriber|facility|payee)"
-    r"(?:\s+name)?|\b(?:provided|rendered)\s+by)"
+    r"(?:\s+name)?|\b(?:provided|rendered)\s+by|(?m:^)[ \t]*pay\s+to)"
     r"\s*:\s*(?P<name>[A-Z][^\n]{1,80})"
 )
 #: "Provider   Summit Pain Center" - a label cell with no colon, at the start of a line
@@ -808,7 +872,9 @@ _PAYER_BEHALF_RE = re.compile(
 )
 _PAYER_LABEL_RE = re.compile(
     r"(?i:\b(?:payer|payor|health\s+plan|insurance\s+(?:company|carrier|on\s+file)|insurer|"
-    r"carrier|plan\s+name|health\s+insurer|primary\s+insurance))(?:\s+name)?\s*:\s*"
+    r"carrier|plan\s+name|health\s+insurer|primary\s+insurance)|"
+    # a practice's statement: "Insurance:        Oriel Health Insurance Co.  ID OHX449"
+    r"(?m:^)[ \t]*(?i:insurance))(?:\s+name)?\s*:\s*"
     r"(?P<name>[A-Z][^\n]{1,80})"
 )
 _PAYERISH_RE = re.compile(
@@ -830,19 +896,29 @@ _LETTER_DATE_LABEL_RE = re.compile(
     r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date|"
     # a remittance's or review's own date ("RA DATE", "EOR date", "EOB date"); a bulletin's
     r"(?:ra|era|eor|eob|eop|rmt|remit)\s+date|date\s+of\s+(?:remittance|review|statement)|"
-    r"(?<![\w ])\s*published(?:\s+on)?)"
-    r"\s*[:#]?\s*"
+    r"(?<![\w ])\s*(?:published|issued)(?:\s+on)?|date\s+prepared|"
+    # a portal page's print stamp or its claim's processed date ("Printed 02/24/2026")
+    r"(?:(?<=\n)|^|(?<=\s\s))(?:printed|processed)(?:\s+on)?(?=[ \t]+[0-9])|"
+    # an e-mail's header: "Sent: Thursday, February 26, 2026 11:07 AM"
+    r"(?:(?<=\n)|^)sent(?=\s*:))"
+    r"\s*[:#]?\s*(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 )
 _DATE_OF_HEAD_RE = re.compile(r"(?i)^\s*date\s+of\s+")
 _DATE_OF_TAIL_RE = re.compile(
     r"(?i)^\s*(?:this\s+)?(?:notice|letter|decision|determination|issue)\s*:"
 )
-_DATE_LABEL_RE = re.compile(r"(?i)(?:^\s{0,8}|(?<=\s\s)|(?<=\|)|(?<=\|\s))date\s*:\s*")
+_DATE_LABEL_RE = re.compile(
+    # "DATE      02/24/2026": a voucher's label cell without a colon
+    r"(?i)(?:^\s{0,8}|(?<=\s\s)|(?<=\|)|(?<=\|\s))date(?:\s*:\s*|[ \t]{3,}(?=[0-9]))"
+    # an e-mail header's weekday: "Date: Wed, 4 Mar 2026 06:15:22 -0500"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?\s+)?"
+)
 _SERVICE_DATE_RE = re.compile(
     r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?|\bDOS\b|date\s+of\s+svc|"
-    r"service\s+(?:from|period)|from\s+date|(?:services?|care|treatment|visit)\s+(?:you\s+)?"
+    r"service\s+(?:from|period)|from\s+date|(?:services?|care|treatment|visit|transport)\s+(?:you\s+)?"
     r"(?:provided|rendered|received|performed|had)?\s*on|you\s+received\s+on|planned\s+for|"
-    r"valid(?:\s+from)?\s*:|date\s+(?:submitted|filled)(?:\s+at\s+(?:the\s+)?pharmacy)?|"
+    r"valid(?:\s+from)?\s*:|(?:approved|authori[sz]ed|certified)\s+period\s*:|"
+    r"date\s+(?:submitted|filled)(?:\s+at\s+(?:the\s+)?pharmacy)?|"
     # "Service: 97140 on 05/27/2025", "you received from <provider> on 06/08/25"
     r"service\s*:[^\n:]{0,40}?\bon|service\s*:[^\n:]{0,90}\n[ \t]+on|date\s+of\s+visit|"
     r"visit\s+date|received\s+from\s+[^\n.:;]{1,80}?(?:\n[^\n.:;]{1,80}?)?\s+on)"
@@ -850,7 +926,8 @@ _SERVICE_DATE_RE = re.compile(
 )
 _BILLED_RE = re.compile(
     r"(?i)\b(?:amount\s+billed|billed\s+amount|total\s+(?:billed|charges?)|amount\s+charged|"
-    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed|amount\s+in\s+dispute|"
+    r"submitted\s+charges?|total\s+submitted|billed\s+charges?|charges?|billed|"
+    r"amount\s+in\s+(?:dispute|question)|"
     # "We have denied payment of $1,097.75 for the medical services listed below"
     r"denied\s+(?:payment|charges?)|denied\s+the\s+charges?)\s*[:#]?\s*(?:of\s+)?"
     # "The billed charge was $1,875.00"
@@ -858,10 +935,16 @@ _BILLED_RE = re.compile(
 )
 _PATRESP_RE = re.compile(
     r"(?i)\b(?P<total>total\s+)?(?:patient\s+resp(?:onsibility)?|pt\.?\s+resp\.?|member\s+"
-    r"responsibility|your\s+(?:total\s+)?responsibility|amount\s+you\s+(?:may\s+)?owe|"
+    r"responsibility|your\s+(?:total\s+)?responsibility|"
+    r"amount\s+you\s+(?:may\s+)?owe(?:\s+(?:to\s+)?the\s+provider)?|"
     r"you\s+(?:may\s+)?owe(?:\s+(?:to\s+)?the\s+provider)?|what\s+you\s+owe(?:\s+the\s+provider)?|"
     r"your\s+share|you\s+may\s+be\s+billed|you\s+(?:may|might|could)\s+be\s+responsible\s+for|"
-    r"(?:recip(?:ient)?|member|patient)\s+liab(?:ility|\.)?|patient\s+portion)"
+    r"(?:recip(?:ient)?|member|patient)\s+liab(?:ility|\.)?|patient\s+portion|"
+    # a practice's statement to its patient
+    r"please\s+pay\s+this\s+amount|balance\s+due\s+from\s+(?:you|patient)|"
+    r"(?:member|patient|your)\s+cost[- ]share(?:\s+for\s+this\s+(?:service|claim))?|"
+    # an auto PIP review's "Claimant coinsurance (20%): 36.56"
+    r"claimant\s+(?:coinsurance|responsibility|share)(?:\s*\([0-9]{1,3}\s*%\))?)"
     r"\s*(?:total)?\s*[:#]?\s*(?:is\s*)?(?:up\s+to\s+)?"
 )
 
@@ -889,11 +972,13 @@ _DEADLINE_REL_RE = re.compile(
     r"(?i)(?:\bwithin|\byou\s+have|\bno\s+later\s+than|\bup\s+to)\s+"
     r"(?:(?P<words>[a-z\- ]{1,40}?)\s*)?(?:\(?\s*(?P<n>[0-9]{1,3})\s*\)?\s*)?"
     r"(?P<unit>calendar\s+days|business\s+days|days|months?|years?)\s+"
-    r"(?P<rest>(?:of|from|after)\s+[^.;\n]{3,120})"
+    r"(?P<rest>(?:of|from|after)\s+[^.;\n)]{3,120})"
 )
 _NOTICE_BASE_RE = re.compile(
     r"(?i)^(?:of|from|after)\s+(?:the\s+)?(?:date\s+(?:of|on)\s+)?(?:this|the|our)\s+"
-    r"(?:notice|letter|denial|decision|determination|adverse\s+(?:benefit\s+)?determination)"
+    r"(?:notice|letter|denial|decision|determination|adverse\s+(?:benefit\s+)?determination|"
+    # "within 90 days of the date of this EOR", "... of this remittance advice"
+    r"EOR|EOB|ERA|remittance(?:\s+advice)?|explanation\s+of\s+(?:review|benefits|payment))"
     r"(?:\s+(?:letter|notice))?\b(?!\s+(?:was\s+)?received|\s+you\s+receive)"
 )
 _NOTICE_BASE2_RE = re.compile(
@@ -901,7 +986,9 @@ _NOTICE_BASE2_RE = re.compile(
     r"(?:shown|printed)\s+(?:above|on\s+this\s+(?:notice|letter))"
 )
 _DEADLINE_DATE_RE = re.compile(
-    r"(?i)(?:\bno\s+later\s+than|\bby|\bbefore|\bon\s+or\s+before|\bdeadline(?:\s+(?:is|date))?\s*:?|"
+    # "Appeal deadline for this claim: 07/21/2026"
+    r"(?i)(?:\bno\s+later\s+than|\bby(?:\s*:)?|\bbefore|\bon\s+or\s+before|\bdeadline(?:\s+(?:is|date)|"
+    r"\s+for\s+(?:this|your)\s+(?:claim|appeal|request|service))?\s*:?|"
     r"\bmust\s+be\s+(?:received|postmarked|filed|submitted)\s+(?:by|before|on\s+or\s+before))\s+"
 )
 _APPEAL_WORD_RE = re.compile(
@@ -990,6 +1077,9 @@ def _clean_name(raw: str) -> str | None:
 
 def _clean_org(raw: str) -> str | None:
     s = re.split(r"\s{2,}|\t|\||\s+(?:NPI|TIN|ID|Tax\s+ID|Phone|Fax)\b", raw.strip())[0]
+    # an identifier in parentheses after the name: "(payer id 51877)", "(CCN 28-0117)"
+    s = re.sub(r"(?i)\s*\((?:payer\s+id|id|npi|tin|ccn|ptan|provider\s+(?:no|id))\b[^)]*\)\s*$",
+               "", s)
     # "Insurance Co.", "Benefits Inc.": the abbreviation keeps its dot
     abbr = re.search(r"(?i)\b(?:co|inc|corp|ltd)\.\s*$", s.rstrip(" ,;:-"))
     s = s.strip(" ,.;:-") + ("." if abbr else "")
@@ -1039,13 +1129,21 @@ def _patient_name(text: str, doc_type: DocumentType) -> str | None:
 
 
 def _patient_name_raw(text: str) -> str | None:
-    for fm in _PATIENT_RE.finditer(text):
-        n = _clean_name(fm.group("name"))
-        if n:
-            return n
+    found = [(fm, n) for fm in _PATIENT_RE.finditer(text) if (n := _clean_name(fm.group("name")))]
+    # "Employee: Tobiah R." over "Patient: Henrietta R. (daughter)": the patient's own label
+    # before a subscriber's or an employee's
+    own = [n for fm, n in found if re.match(r"(?i)\s*patient\b", fm.group(0))]
+    if own or found:
+        return (own or [found[0][1]])[0]
     m = _VOUCHER_NAME_RE.search(text)
     if m:
         return _clean_name(m.group("name"))
+    m = (_NAME_THEN_ID_RE.search(text) or _NAME_COMMA_ID_RE.search(text)
+         or _NAME_CELL_ID_RE.search(text))
+    if m:
+        n = _clean_name(m.group("name"))
+        if n:
+            return n
     for fm in _PATIENT_BARE_RE.finditer(text):
         if not _NOT_NAME_WORD_RE.search(fm.group("name")):
             n = _clean_name(fm.group("name"))
@@ -1077,7 +1175,9 @@ def _addressee_person(lines: list[str]) -> str | None:
     """The person a letter is mailed to, from its address block near the top: a line
     holding only a person's name, over a street line and a "City, ST 12345" line (a
     member letter's patient). A practice or a clinician is not taken."""
-    for i, line in enumerate(lines[:-2]):
+    for i, full in enumerate(lines[:-2]):
+        # a right-hand column beside the name ("Ottoline Garber      Member number: X")
+        line = re.split(r"\s{3,}", full.strip())[0] if full.strip() else full
         m = _PERSON_LINE_RE.match(line)
         if not m or _PRACTICE_WORD_RE.search(line) or _NOT_NAME_WORD_RE.search(line):
             continue
@@ -1109,9 +1209,11 @@ _PRACTICE_WORD_RE = re.compile(
     r"orthopa?edics?|neuro\w*|imaging|radiology|infusion|physicians?|health|care|group|"
     r"chiropractic|acupuncture|pharmacy|laboratory|lab|partners|specialists|pllc|llc|pc|pa)\b"
 )
-#: "PAYEE WESTBROOK PAIN AND WELLNESS    NPI 1162036887" (voucher cells without colons)
+#: "PAYEE WESTBROOK PAIN AND WELLNESS    NPI 1162036887" (voucher cells without colons, or
+#: an export's pipe-separated cells: "PAYEE|WESTBROOK PAIN AND WELLNESS|NPI 1162036887")
 _PAYEE_BARE_RE = re.compile(
-    r"(?m)(?:^|\s)PAYEE(?:\s+NAME)?\s+(?P<name>[A-Z][A-Z&'.,\- ]{2,80}?)\s+(?:NPI|TIN|ID|TAX)\b"
+    r"(?m)(?:^|[\s|])PAYEE(?:\s+NAME)?(?:\s+|\s*\|\s*)(?P<name>[A-Z][A-Z&'.,\- ]{2,80}?)"
+    r"(?:\s+|\s*\|\s*)(?:NPI|TIN|ID|TAX)\b"
 )
 #: "NORTHGATE ACUPUNCTURE STUDIO    NPI: 1703699789": a name opening a line, then its NPI
 _NAME_NPI_RE = re.compile(
@@ -1130,6 +1232,17 @@ _RECEIVED_FROM_RE = re.compile(
     r"\b(?:received|got|had)(?:\s+the\s+following)?\s+from\s+"
     r"(?P<org>[A-Z][\w&'’.\-]*(?:(?:[ \t]+\n?|\n)[ \t]*"
     r"(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})(?:\s+on\b|:)"
+)
+#: "We received a claim from Glasswing Physical Therapy for physical therapy you had"
+_CLAIM_FROM_RE = re.compile(
+    r"\b(?i:received|got)\s+(?i:a\s+|the\s+|two\s+|[0-9]\s+)?(?i:claims?|bills?)\s+from\s+"
+    r"(?P<org>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})\s+(?:for|on)\b"
+)
+#: "Your treating provider is Westmere Occupational Health, 480 Slate Gate ..."
+_PROVIDER_IS_RE = re.compile(
+    r"\b(?i:treating|rendering|your)\s+(?i:provider|physician|doctor|clinic)\s+is\s+"
+    r"(?P<org>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})"
+    r"(?=[,.(]|\s+(?:at|in|on)\b)"
 )
 _ADDRESS_LINE_RE = re.compile(r"^\s*(?:[0-9]{1,6}\s+[A-Z]|p\.?\s*o\.?\s+box\b)", re.IGNORECASE)
 _STANDALONE_DATE_RE = re.compile(r"^\s*\S.{0,30}$")
@@ -1153,6 +1266,10 @@ def _provider_value(raw: str | None) -> str | None:
                 r"portal|relations|bulletin|appeals?|disputes?|unit|department|contracting|"
                 r"enrollment|hotline|line)\b", p):
         return None
+    if re.search(
+        r"(?i)\b(?:unit|department|dept|team|desk)$|\b(?:reconsiderations?|grievances?)\b", p
+    ):
+        return None  # the payer's own office ("Provider Reconsiderations Unit")
     return p
 
 
@@ -1165,11 +1282,55 @@ _PROVIDER_TAIL_RE = re.compile(
 )
 #: "About your visit with Harborview Spine Associates", "your appointment at X on ..."
 _VISIT_WITH_RE = re.compile(
-    r"\b(?:visit|appointment|care|services?)\s+(?:with|at|to)\s+(?P<org>[A-Z][\w&'’.\-]*"
+    r"\b(?:visit|appointment|care|services?|stay)\s+(?:with|at|to)\s+(?P<org>[A-Z][\w&'’.\-]*"
     r"(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the)){0,7})"
 )
 #: "To: Palmetto Grove Pain Specialists, Billing Department"
 _TO_ORG_RE = re.compile(r"(?im)^[ \t]*to[ \t]*:[ \t]*(?P<org>[A-Z][^\n]{2,100})$")
+
+
+#: "Requested by Greystone Metabolic Surgery: laparoscopic ..."
+_REQUESTED_BY_ORG_RE = re.compile(
+    r"\b(?i:requested|ordered|submitted|referred)\s+by\s+(?P<org>[A-Z][\w&'’.\-]*"
+    r"(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the)){1,6})(?=\s*[:,(]|\s+(?:on|for)\b)"
+)
+
+
+def _attn_org(lines: list[str]) -> str | None:
+    """The practice over an "ATTN:" line in an inside address (with a right-hand column
+    beside it: "GANTRY HILL ORTHOPEDIC & PAIN      PROVIDER #: 1366019472")."""
+    cells = [re.split(r"\s{3,}", ln.strip())[0] if ln.strip() else "" for ln in lines[:30]]
+    for i, c in enumerate(cells):
+        if not re.match(r"(?i)attn\b", c):
+            continue
+        prev = next((x for x in reversed(cells[:i]) if x), "")
+        if (
+            _org_like(prev)
+            and not _TITLE_WORDS_RE.search(prev)
+            and _PRACTICE_WORD_RE.search(prev)
+            and not _PAYERISH_RE.search(re.sub(r"(?i)\b(?:health|care)\b", "", prev))
+        ):
+            return _clean_org(prev)
+        return None
+    return None
+
+
+def _practice_letterhead(lines: list[str]) -> str | None:
+    """A practice's own paper (a statement to its patient): the first line names the
+    practice ("Saddlebrook Physical Therapy"), not an insurer, over its street address."""
+    nonblank = [ln.strip() for ln in lines[:6] if ln.strip()]
+    if len(nonblank) < 2:
+        return None
+    name, after = nonblank[0], nonblank[1]
+    if (
+        _org_like(name)
+        and not _TITLE_WORDS_RE.search(name)
+        and _PRACTICE_WORD_RE.search(name)
+        and not _PAYERISH_RE.search(name)
+        and _ADDRESS_LINE_RE.match(after)
+    ):
+        return _clean_org(name)
+    return None
 
 
 def _addressee_org(lines: list[str]) -> str | None:
@@ -1189,7 +1350,8 @@ def _addressee_org(lines: list[str]) -> str | None:
             return None
         is_practice = bool(_PRACTICE_WORD_RE.search(name))
         followed = (
-            re.match(r"(?i)attn\b", after)
+            re.match(r"(?i)attn\b|(?:patient\s+financial\s+services|billing\s+(?:department|office)|"
+                     r"business\s+office|revenue\s+cycle|accounts\s+receivable)\s*$", after)
             or _CRED_TAIL_RE.search(after)
             or (is_practice and _ADDRESS_LINE_RE.match(after))
         )
@@ -1197,9 +1359,24 @@ def _addressee_org(lines: list[str]) -> str | None:
     return None
 
 
+#: "All prescriptions were filled at Gable Street Pharmacy (network pharmacy)."
+_FILLED_AT_RE = re.compile(
+    r"\b(?i:filled|dispensed)\s+(?i:at|by)\s+(?P<org>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|"
+    r"of|and|&|the)){0,6})"
+)
+
+
 def _provider(text: str, lines: list[str] | None = None) -> str | None:
+    # a pharmacy claim's provider is the pharmacy that filled it, not its prescriber
+    m = _FILLED_AT_RE.search(text)
+    if m and re.search(r"(?i)\bpharmacy\b", m.group("org")):
+        return _clean_org(m.group("org"))
+    # an ordering or referring clinician is not the provider who billed, when the letter
+    # is addressed to a practice ("Gilded Oak Medical Supply / Attn: Billing")
     for fm in _PROVIDER_RE.finditer(text):
         p = _provider_value(_with_wrap(text, fm, "name"))
+        if p and re.match(r"(?i)\s*(?:ordering|referring)\b", fm.group(0)) and lines is not None:
+            return _addressee_org(lines) or p
         if p:
             return p
     m = _PAYEE_BARE_RE.search(text)
@@ -1225,6 +1402,12 @@ def _provider(text: str, lines: list[str] | None = None) -> str | None:
         p = _addressee_org(lines)
         if p:
             return p
+    p = _email_party(text, payer=False)
+    if p:
+        return p
+    p = _attn_org(lines) if lines is not None else None
+    if p:
+        return p
     for m in _NAME_NPI_RE.finditer(text):
         name = m.group("name").strip()
         if (
@@ -1236,7 +1419,8 @@ def _provider(text: str, lines: list[str] | None = None) -> str | None:
     m = _ORG_ADDRESS_CLAIM_RE.search(text)
     if m and _org_like(m.group("name").strip()):
         return _clean_org(m.group("name"))
-    m = _RECEIVED_FROM_RE.search(text)
+    m = (_RECEIVED_FROM_RE.search(text) or _CLAIM_FROM_RE.search(text)
+         or _PROVIDER_IS_RE.search(text))
     org = " ".join(m.group("org").split()) if m else ""
     if m and _org_like(org) and _PRACTICE_WORD_RE.search(org):
         return _clean_org(org)
@@ -1250,6 +1434,15 @@ def _provider(text: str, lines: list[str] | None = None) -> str | None:
     m = _DOCTOR_PAREN_RE.search(text)
     if m:
         p = _provider_value(m.group("org"))
+        if p:
+            return p
+    m = _REQUESTED_BY_ORG_RE.search(text)
+    if m and _PRACTICE_WORD_RE.search(m.group("org")) and not _PAYERISH_RE.search(
+        re.sub(r"(?i)\bhealth\b", "", m.group("org"))
+    ):
+        return _clean_org(m.group("org"))
+    if lines is not None:
+        p = _practice_letterhead(lines)
         if p:
             return p
     m = _DEAR_RE.search(text)
@@ -1308,15 +1501,81 @@ _LABELLED_SEG_RE = re.compile(r"^[A-Za-z][A-Za-z .'#/()-]{0,30}:(?:\s|$)")
 
 #: "(Medicare Plans)" is part of a name; "(HMO)" is the plan's product type
 _PRODUCT_SUFFIX_RE = re.compile(
-    r"\s*\((?:HMO|PPO|EPO|POS|PFFS|SNP|D-SNP|C-SNP|I-SNP|HMO-POS|HMO\s+SNP|HMO\s+D-SNP|PPO\s+SNP)\)$",
+    r"\s*\((?:HMO|PPO|EPO|POS|PFFS|SNP|D-SNP|C-SNP|I-SNP|HMO-POS|HMO\s+SNP|HMO\s+D-SNP|PPO\s+SNP|"
+    r"PDP|MAPD)\)$",
     re.IGNORECASE,
 )
 #: a Medicare Administrative Contractor's letter: Medicare is the payer
-_MAC_RE = re.compile(r"(?i)\bmedicare\s+administrative\s+contractor\b")
+_MAC_RE = re.compile(
+    r"(?i)\bmedicare\s+administrative\s+contractor\b|"
+    # a MAC's remittance heading: "JURISDICTION T - PART B"
+    r"^[ \t]*jurisdiction\s+[A-Z0-9]{1,2}\s*[-–]\s*part\s+[AB]\b",
+    re.MULTILINE,
+)
 #: "Utilization Review Agent for <plan>": a review vendor writes for the payer
 _AGENT_FOR_RE = re.compile(
-    r"(?i:\b(?:review|UR)\s+(?:agent|vendor|organi[sz]ation|company)\s+for)\s+(?i:the\s+)?"
+    r"(?i:\b(?:review|UR)\s+(?:agent|vendor|organi[sz]ation|company)\s+for|"
+    # "Delegated utilization management for Saxby Health Plan"
+    r"\b(?:delegated\s+)?(?:utili[sz]ation|UM|UR)\s+(?:management|review)\s+(?:vendor\s+)?for)"
+    r"\s+(?i:the\s+)?"
     r"(?P<name>[A-Z][\w&'’.\-]*(?:[ \t]+(?:[A-Z][\w&'’.\-]*|of|and|&|the|for)){0,7})"
+)
+
+
+_EMAIL_HEAD_RE = re.compile(
+    r"(?im)^[ \t]*(?P<k>from|to)[ \t]*:[^\n@]*?[\w.+-]+@(?P<dom>[a-z0-9][a-z0-9.-]*)\.[a-z]{2,}\b"
+)
+_ORG_PHRASE_RE = re.compile(
+    r"(?<![\w@.])[A-Z][\w&'’\-]*(?:[ \t]+(?:[A-Z][\w&'’\-]*|of|and|&|the)){1,6}"
+)
+
+
+def _email_orgs(text: str) -> tuple[str | None, str | None]:
+    """(sender's, recipient's) organisation of a pasted e-mail: the name in the text whose
+    first words spell the start of the sender's (recipient's) mail domain ("Wardlow Plan
+    Administrators" for claims@wardlowplanadmin.example)."""
+    head = "\n".join(text.split("\n")[:8])
+    if not re.match(r"(?i)\s*from\s*:", head):
+        return None, None
+    doms: dict[str, str] = {}
+    for m in _EMAIL_HEAD_RE.finditer(head):
+        doms.setdefault(m.group("k").lower(), m.group("dom").split(".")[-1].replace("-", ""))
+    body = re.sub(r"[\w.+-]+@[\w.-]+", " ", text)
+    out: list[str | None] = []
+    for k in ("from", "to"):
+        dom, best = doms.get(k, ""), None
+        for m in _ORG_PHRASE_RE.finditer(body) if dom else ():
+            words = m.group(0).split()
+            while words and words[-1].lower() in _ORG_SMALL:
+                words.pop()
+            lead = words[0].lower()
+            if len(lead) < 4 or not dom.startswith(lead):
+                continue
+            seg = " ".join(words)
+            if _org_like(seg) and not _TITLE_WORDS_RE.search(seg) and (
+                _ORG_END_RE.search(seg) or _PRACTICE_WORD_RE.search(seg)
+            ) and (best is None or len(seg) > len(best)):
+                best = seg
+        out.append(best)
+    return out[0], out[1]
+
+
+def _email_party(text: str, payer: bool) -> str | None:
+    """The payer (or the provider) of an e-mail thread between them: the sender's or the
+    recipient's organisation, the one with an insurer's word (or a practice's)."""
+    orgs = [o for o in _email_orgs(text) if o]
+    for o in orgs:
+        is_payer = bool(_PAYERISH_RE.search(o)) and not _PRACTICE_WORD_RE.search(
+            re.sub(r"(?i)\b(?:health|care|services|group|partners)\b", "", o))
+        if is_payer == payer and (payer or _PRACTICE_WORD_RE.search(o)):
+            return o
+    return None
+
+
+#: a passage about the member's other coverage: the insurer it names is not the payer
+_OTHER_COVERAGE_RE = re.compile(
+    r"(?i)\b(?:other|another|second(?:ary)?)\s+(?:health\s+)?(?:insurance|coverage)\b|"
+    r"\balso\s+have\s+(?:health\s+)?(?:insurance|coverage)\b"
 )
 
 
@@ -1334,7 +1593,8 @@ def _payer_raw(text: str, lines: list[str]) -> str | None:
         p = _clean_org(name)
         if p and not re.match(r"(?i)(?:you|your|the\s+patient|a\s)", p) and _PAYERISH_RE.search(p):
             return p
-    m = _PAYER_LABEL_RE.search(text)
+    m = next((m for m in _PAYER_LABEL_RE.finditer(text) if not _OTHER_COVERAGE_RE.search(
+        text[max(0, m.start() - 300) : m.start()])), None)
     if m:
         # a column gap ends the value ("Insurance on file: X Health Plan    ID: ...")
         gap = re.search(r"\S\s{3,}\S", m.group("name"))
@@ -1344,6 +1604,9 @@ def _payer_raw(text: str, lines: list[str]) -> str | None:
     head = _letterhead(lines)
     if head:
         return head
+    mail = _email_party(text, payer=True)
+    if mail:
+        return mail
     m = _ADMINISTERED_BY_RE.search(text)
     if m:
         return _clean_org(m.group("name"))
@@ -1375,7 +1638,7 @@ _DOMAIN_RE = re.compile(
 #: A document title printed after the payer's name on its first line
 #: ("QUILLFIELD SENIOR ADVANTAGE - PAYMENT VOUCHER", "MEDICARE PROVIDER REMITTANCE ADVICE").
 _TITLE_AFTER_NAME_RE = re.compile(
-    r"(?i)\s*(?:[-–—|:]\s*)?(?:provider\s+|electronic\s+)?(?:remittance\s+advice|payment\s+voucher|"
+    r"(?i)\s*(?:[-–—|:]\s*)?\b(?:provider\s+|electronic\s+)?(?:remittance\s+advice|payment\s+voucher|"
     r"explanation\s+of\s+benefits|remittance\s+(?:summary|voucher)|era\b|eob\b)"
 )
 _ORG_SMALL = frozenset(["of", "and", "&", "the", "for", "de", "la"])
@@ -1406,6 +1669,10 @@ _PROGRAM_RE = re.compile(
 )
 
 
+#: a government department or division ("Department of Health Care Services")
+_AGENCY_RE = re.compile(r"(?i)\b(?:department|dept\.?|division|agency|bureau)\s+of\b")
+
+
 def _letterhead_score(seg: str, domains: list[str]) -> int | None:
     seg = seg.strip(" ,;|-–—")
     if not _org_like(seg) or _TITLE_WORDS_RE.search(seg) or _PROGRAM_RE.fullmatch(seg):
@@ -1424,6 +1691,10 @@ def _letterhead_score(seg: str, domains: list[str]) -> int | None:
         score += 2
     if len(words) == 1 and seg.lower() != "medicare":
         score -= 3
+    if _AGENCY_RE.search(seg):
+        # a state agency beside its program's name ("X DEPARTMENT OF HEALTH CARE SERVICES
+        # ... X MEDICAID"): the program is the payer
+        score -= 1
     return score if score >= 2 else None
 
 
@@ -1436,6 +1707,9 @@ def _letterhead(lines: list[str]) -> str | None:
         s = line.strip()
         if not s:
             continue
+        if re.fullmatch(r"[A-Z&](?: [A-Z&])+(?: {2,}[A-Z&](?: [A-Z&])+)+", s):
+            # a letterhead set in spaced capitals: "P E T R E L   P H A R M A C Y"
+            s = " ".join(w.replace(" ", "") for w in re.split(r" {2,}", s))
         if re.match(r"(?i)(?:dear\b|re\s*:|date\s*:)", s) or len(zone) >= 10:
             break
         zone.append(s)
@@ -1450,7 +1724,8 @@ def _letterhead(lines: list[str]) -> str | None:
                 r"\s{2,}|\s(?:[-–—|]|--)\s|\t", line[first_title.end() :].strip()
             )
         else:
-            cands = re.split(r"\s{2,}|\s(?:[-–—|]|--)\s|\t", line)
+            # cells of a pipe-separated export's first line ("NAME|REMITTANCE EXPORT|...")
+            cands = re.split(r"\s{2,}|\s(?:[-–—|]|--)\s|\t|(?<=\S)\|(?=\S)", line)
         for raw in cands:
             raw = _PO_BOX_RE.sub("", _DOMAIN_RE.sub("", raw)).strip(" ,;|-–—")
             variants = [raw]
@@ -1485,6 +1760,13 @@ def _letter_date(lines: list[str], text: str) -> date | None:
             ds = find_dates(line[m.end() : m.end() + 40])
             if ds and ds[0][0] <= 2:
                 return ds[0][2]
+    # a date opening a terse notice's first line of facts ("02/19/2026   Karolina W., ID ...")
+    for line in lines[:8]:
+        ds = find_dates(line)
+        if ds and ds[0][0] == len(line) - len(line.lstrip()) and re.match(
+            r"[ \t]{3,}[A-Z]", line[ds[0][1] :]
+        ) and not find_money(line):
+            return ds[0][2]
     # a date standing alone near the top of the first page
     for line in lines[:25]:
         s = line.strip()
@@ -1512,7 +1794,8 @@ def _service_dates(text: str, rows: Iterable[Row]) -> list[date]:
             continue
         out.add(ds[0][2])
         # a range "03/14/2026 - 03/16/2026" / "through" (a validity period counts from its start)
-        if len(ds) > 1 and not m.group(0).lower().startswith("valid") and re.fullmatch(
+        if len(ds) > 1 and not re.match(
+            r"(?i)valid|approved|authori|certified", m.group(0)) and re.fullmatch(
             r"\s*(?:-|–|to|thru|through|and|&|,)\s*", seg[ds[0][1] : ds[1][0]], re.I
         ):
             # a range, or two dates listed ("09/30/2025 and 10/07/2025")
@@ -1542,6 +1825,10 @@ def _deadline(text: str, letter_date: date | None) -> tuple[date | None, str | N
             continue
         if re.search(r"(?i)peer[-\s]to[-\s]peer", sent):
             continue  # a peer-to-peer window is not an appeal deadline
+        if re.search(r"(?i)\b(?:keep|keeping|continue|continuing)\s+(?:to\s+get\s+)?(?:your\s+)?"
+                     r"(?:services|benefits|coverage|stay|care)\b[^.]{0,60}\b(?:during|while)\b|"
+                     r"\bduring\s+the\s+appeal\s*:", sent):
+            continue  # the window to keep services during an appeal is not the appeal's
         if (
             re.search(
                 r"(?i)external\s+review|independent\s+review|fair\s+hearing|"
@@ -1557,7 +1844,11 @@ def _deadline(text: str, letter_date: date | None) -> tuple[date | None, str | N
             if ds and ds[0][0] <= 2:
                 return ds[0][2], None
         if rel_text is None:
-            m = _DEADLINE_REL_RE.search(sent)
+            # "(a report dated within 95 days of the service) within 90 days of the date of
+            # this EOR": the window counted from the notice, when the sentence has one
+            rels = list(_DEADLINE_REL_RE.finditer(sent))
+            m = next((r for r in rels if _NOTICE_BASE_RE.match(r.group("rest"))
+                      or _NOTICE_BASE2_RE.match(r.group("rest"))), rels[0] if rels else None)
             if m:
                 n = (
                     int(m.group("n"))
@@ -1722,7 +2013,9 @@ _BARE_PROC = r"(?:[0-9]{5}|[0-9]{4}[FTU]|[A-CEGHJ-MP-V][0-9]{4})"
 #: words with its code(s) in parentheses after it
 _PAREN_PROC_RE = re.compile(
     r"(?P<word>[A-Za-z][A-Za-z'-]{2,}),?[ \t]+\((?:(?i:CPT|HCPCS|code)s?[ \t:#]*)?"
-    rf"(?P<list>{_BARE_PROC}(?:\s*(?:,|/|&|\band\b)\s*{_BARE_PROC})*)\)"
+    rf"(?P<list>{_BARE_PROC}(?:\s*(?:,|/|&|\band\b)\s*{_BARE_PROC})*)"
+    # "procedure (20553, billed $340.00)": the code first, then its charge
+    r"(?:\)|,\s*(?:billed|charged?|charges)\b[^()\n]{0,30}\))"
 )
 _PAREN_NOT_SERVICE_WORDS = frozenset(
     {"box", "zip", "suite", "ste", "npi", "tin", "ein", "fein", "icn", "id", "number", "no",
@@ -1735,7 +2028,9 @@ _PAREN_NOT_SERVICE_WORDS = frozenset(
 _CODE_LED_LINE_RE = re.compile(
     r"^\s*(?:[0-9]{1,2}/[0-9]{1,2}/[0-9]{2,4}\s+)?"
     rf"(?P<list>{_BARE_PROC}(?:\s*x\s*[0-9]{{1,2}})?(?:\s*,\s*{_BARE_PROC}(?:\s*x\s*[0-9]{{1,2}})?)*)"
-    r"(?P<after>\s*,?\s+[a-z]|\s*x\s*[0-9]|\s{2,}\$?[0-9][0-9,]*\.[0-9]{2}\b)"
+    # "63650   Percutaneous implantation of ...": a list of services under its heading
+    r"(?P<after>\s*,?\s+[a-z]|\s*x\s*[0-9]|\s{2,}\$?[0-9][0-9,]*\.[0-9]{2}\b|"
+    r"\s{3,}[A-Z][a-z]+\s+[a-z]+)"
 )
 
 
@@ -1748,13 +2043,43 @@ def _weak_proc_codes(lines: list[str], table_lines: set[int]) -> list[tuple[int 
     out: list[tuple[int | None, str]] = []
     for i, line in enumerate(lines):
         m = _CODE_LED_LINE_RE.match(line) if line.strip() else None
+        if m and i > 0 and re.search(r"(?:^|[\s,])[A-Z]{2}[ \t]*$", lines[i - 1]):
+            m = None  # a ZIP code wrapped under its "City, ST" ("KS" / "66999, or call")
         if m:
             for tok in re.findall(_BARE_PROC, m.group("list")):
+                if norm_proc(tok) == tok:
+                    out.append((i, tok))
+            # "97110 exercise, 97140 manual therapy": each code before its description
+            for tok in re.findall(rf"(?<=,\s)({_BARE_PROC})(?=\s+[a-z])", line[m.end("list") :]):
+                if norm_proc(tok) == tok:
+                    out.append((i, tok))
+    for i, line in enumerate(lines):
+        # a table printed with its service lines as columns: the column heads lead with
+        # the codes ("A0427 ALS     A0425 mileage     Claim"), amount rows below
+        cells = re.split(r"\s{2,}", line.strip()) if i not in table_lines else []
+        led = [c for c in cells if re.match(rf"{_BARE_PROC}\b", c)]
+        if len(led) < 2 or len(cells) > len(led) + 2 or not all(
+            c in led or re.fullmatch(r"[A-Za-z][A-Za-z ]{0,20}", c) for c in cells
+        ):
+            continue
+        if any(len(find_money(ln)) >= 2 for ln in lines[i + 1 : i + 5]):
+            for c in led:
+                tok = c.split()[0]
                 if norm_proc(tok) == tok:
                     out.append((i, tok))
     for line, _in_table in _logical_lines(lines, table_lines):
         if _in_table:
             continue
+        # "(office visit 99213 and trigger point injections 20552, diagnosis M62.830)"
+        for par in re.finditer(r"\(([^()]{5,200})\)", line):
+            for tok in re.findall(rf"(?<=[a-z]\s)({_BARE_PROC})(?=[\s,;]|$)", par.group(1)):
+                if norm_proc(tok) == tok:
+                    out.append((None, tok))
+        # a UB-04 line's "Revenue code / HCPCS: 0360 / 62321"
+        for rm in re.finditer(rf"(?i:revenue\s+code\s*/\s*(?:hcpcs|cpt))\s*:\s*[0-9]{{3,4}}\s*/\s*"
+                              rf"({_BARE_PROC})\b", line):
+            if norm_proc(rm.group(1)) == rm.group(1):
+                out.append((None, rm.group(1)))
         for m in _PAREN_PROC_RE.finditer(line):
             if m.group("word").lower() in _PAREN_NOT_SERVICE_WORDS:
                 continue
@@ -1961,6 +2286,73 @@ def _derived_amount(row: Row, group: str | None) -> float | None:
     return None
 
 
+#: a bulletin's or newsletter's title
+_BULLETIN_RE = re.compile(
+    r"(?i)\b(?:bulletin|newsletter|network\s+notes|provider\s+(?:news|update)s?|announcement)\b"
+)
+
+
+def _not_this_decision_codes(text: str) -> set[str]:
+    """CARCs and RARCs the text prints only about a decision that is not this document's:
+    in a letter reversing an earlier decision in full, that decision's; in a notice of a
+    replacement claim, the original claim's. (The code a pended claim *would* be denied
+    with stays: the classifier sends that denial to review, see test_real_mail_round6.)"""
+    reversal = bool(_REVERSAL_RE.search(text)) and not _PARTIAL_RE.search(text)
+    seen: dict[str, bool] = {}  # code -> printed in a sentence that is this decision's
+    for sent in _sentences(text):
+        codes = [c for m in GROUP_CARC_RE.finditer(sent) if (gc := parse_group_carc(m))
+                 for c in (gc[1],)]
+        codes += [
+            r for m in re.finditer(rf"(?<![\w-]){_RARC_CODE}", sent) if (r := norm_rarc(m.group(0)))
+        ]
+        if not codes:
+            continue
+        # "On the original claim the drug line was not paid (CO-16, remark M119)": the
+        # claim a replacement reversed
+        other = reversal or bool(re.search(
+            r"(?i)\b(?:on|for|of)\s+the\s+(?:original|previous|prior|earlier|reversed)\s+claim\b",
+            sent))
+        for c in codes:
+            seen[c] = seen.get(c, False) or not other
+    return {c for c, own in seen.items() if not own}
+
+
+def _other_claim_lines(table: TableResult, about: list[Row]) -> set[int]:
+    """Lines in the block of a claim the document is not about: a claim with service lines
+    of its own, its number in force there (from its "Claim no" line to the next claim's)."""
+    about_claims = {r.claim_number for r in about}
+    if not about or None in about_claims:
+        return set()
+    others = {r.claim_number for r in table.rows if r.claim_number} - about_claims
+    if not others:
+        return set()
+    own = {i for r in about for i in r.source_lines}
+    return {i for i, c in table.claim_at.items() if c in others and i not in own}
+
+
+def _only_in_lines(code: str, lines: list[str], where: set[int]) -> bool:
+    """A code printed only on the lines ``where``."""
+    body = code.replace(".", "")
+    rx = re.compile(rf"(?<![\w.]){re.escape(body[:3])}\.?{re.escape(body[3:])}(?![\w])")
+    at = [i for i, ln in enumerate(lines) if rx.search(ln)]
+    return bool(at) and all(i in where for i in at)
+
+
+def _token_only_in(
+    code: str, lines: list[str], where: set[int], among: set[int] | None = None
+) -> bool:
+    """A code printed (as a whole token) only on the lines ``where`` (of the lines
+    ``among``, when given)."""
+    rx = re.compile(rf"(?<![\w.]){re.escape(code)}(?![\w])")
+    at = [i for i, ln in enumerate(lines) if rx.search(ln) and (among is None or i in among)]
+    return bool(at) and all(i in where for i in at)
+
+
+def _blank_lines(text: str, where: set[int]) -> str:
+    """``text`` with the lines ``where`` emptied (line numbers kept)."""
+    return "\n".join("" if i in where else ln for i, ln in enumerate(text.split("\n")))
+
+
 def _icd_of_other_claims(
     icd: list[str], lines: list[str], rows: list[Row], about: list[Row]
 ) -> list[str] | None:
@@ -2008,10 +2400,48 @@ def _icd_of_other_claims(
 #: "Member ID ........ X", "Rendering provider . X": a label and its value joined by a
 #: dot leader (three or more dots, or one dot standing alone between blanks)
 _DOT_LEADER_RE = re.compile(
-    r"(?m)^(?P<label>[ \t]*[A-Za-z][A-Za-z0-9 '’/#&()-]{0,40}?(?:[A-Za-z#)]|\bno\.))"
-    r"[ \t]*(?:\.[ \t]?){3,}[ \t]*(?=\S)"
+    # a label opening a line, or a second column's after a gap ("Patient ..... X    Member
+    # ID ...... Y"); leaders of three dots or more, or two before a value ("claim no .. X")
+    r"(?m)(?:^|(?<=\S[ \t]{2}))(?P<label>[ \t]*[A-Za-z][A-Za-z0-9 '’/#&()-]{0,40}?"
+    r"(?:[A-Za-z#)]|\bno\.))[ \t]*(?:(?:\.[ \t]?){3,}|\.\.[ \t])[ \t]*(?=\S)"
     r"|^(?P<label2>[ \t]*[A-Za-z][A-Za-z0-9 '’/#&()-]{0,40}?[A-Za-z#)])[ \t]+\.[ \t]+(?=\S)"
 )
+
+
+#: "member_id: X", "remit_date: 2026-03-11" - a web export's snake_case keys
+_SNAKE_KEY_RE = re.compile(r"(?m)^(?P<lead>[ \t]*)(?P<key>[A-Za-z]+(?:_[A-Za-z]+)+)(?=[ \t]*:)")
+
+
+def _snake_keys(text: str) -> str:
+    """Key: value lines of a web or portal export with snake_case keys read as labels
+    ("claim_id: X" is "claim id: X"); the lines stay the same."""
+    return _SNAKE_KEY_RE.sub(lambda m: m.group("lead") + m.group("key").replace("_", " "), text)
+
+
+_REPLACED_HEAD_RE = re.compile(
+    r"(?i)\b(?:original|previous|prior|initial)\s+claim\b.*?"
+    r"\b(?P<new>(?:replacement|corrected|adjusted|new)\s+claim)\b"
+)
+
+
+def _drop_replaced_column(text: str) -> str:
+    """A comparison of a claim and its replacement ("ORIGINAL CLAIM   REPLACEMENT CLAIM"
+    over columns of codes and amounts): the original's column is a reversed claim's, so its
+    cells are blanked (to the table's first blank line; the lines stay the same)."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        m = _REPLACED_HEAD_RE.search(line)
+        if not m or line[: m.start()].strip() or len(line) > 200:
+            continue  # a heading row: the two column heads only, label column blank
+        a, b = m.start(), m.start("new")
+        for j in range(i + 1, min(len(lines), i + 40)):
+            ln = lines[j]
+            if not ln.strip():
+                break
+            if len(ln) > a:
+                lines[j] = ln[:a] + " " * (min(len(ln), b) - a) + ln[b:]
+        return "\n".join(lines)
+    return text
 
 
 def _dot_leaders(text: str) -> str:
@@ -2149,6 +2579,8 @@ def _extract(text: str) -> Extraction:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # bound whitespace runs so no pattern can go quadratic on blank space
     text = re.sub(r"[ \t]{61,}", " " * 60, text)
+    text = _snake_keys(text)
+    text = _safe(_drop_replaced_column, text, default=text)
     lines = _lines_of(text)
     flat = "\n".join(lines)
     table: TableResult = _safe(parse_tables, lines, default=TableResult())
@@ -2179,6 +2611,13 @@ def _extract(text: str) -> Extraction:
         carc_mentions = [gc for gc in carc_mentions if gc[1] not in wrong] + found
     if not carc_mentions:
         carc_mentions = [gc for gc in prose_carc if is_payment_adjustment(gc[0], gc[1])]
+    # codes the prose gives only for the earlier decision a letter reverses in full, or for
+    # the original of a replacement claim, are not this document's
+    if not denied_adj:
+        dropped = _safe(_not_this_decision_codes, flat, default=set())
+        if dropped:
+            carc_mentions = [gc for gc in carc_mentions if gc[1] not in dropped]
+            sink.rarc = [r for r in sink.rarc if r not in dropped]
     rarcs += [r for r in sink.rarc if _known("RARC", r)]
     if not rows_have_codes or denied_adj:
         # a legend remark no service line shows belongs to a line OCR garbled
@@ -2203,6 +2642,33 @@ def _extract(text: str) -> Extraction:
             procs.add_proc(r.proc)
         row_icd += [c for raw in r.icd if (c := norm_icd10(raw))]
     prose_icd = _safe(_icd_of_other_claims, sink.icd, lines, table.rows, about, default=None)
+    other_block: set[int] = _safe(_other_claim_lines, table, about, default=set())
+    own_block = {i for i, c in table.claim_at.items() if i not in other_block}
+    kept = sink.icd if prose_icd is None else prose_icd
+    # a diagnosis printed only in the header block of another claim with service lines of
+    # its own (a remittance's paid claim: "Diagnosis ..... M54.2" in "CLAIM 2 OF 2"), away
+    # from its lines (a "DX:" line beside a service line is left to _icd_of_other_claims),
+    # when the claim the document is about prints its own in its block
+    near_rows = {j for r in table.rows for i in r.source_lines for j in range(i - 2, i + 3)}
+    other_head = other_block - near_rows
+    if other_head and any(_only_in_lines(c, lines, own_block) for c in kept):
+        prose_icd = [c for c in kept if not _only_in_lines(c, lines, other_head)]
+    # a legend's remark printed outside the legend only in another claim's block (its
+    # "MOA MA01" on the paid claim's header line) is that claim's, not a garbled line's
+    if other_block:
+        outside = set(range(len(lines))) - legend.lines
+        # the other claims' own header lines (the line printing the claim's number)
+        heads = {i for i in other_block if table.claim_at.get(i, "") in lines[i]}
+        rarcs = [
+            r for r in rarcs
+            if not (r in legend.rarc and _token_only_in(r, lines, heads, outside))
+        ]
+    # a labelled code ("procedure: 99213") printed only on the service lines of a claim the
+    # document is not about (a remittance export's paid claim) is that claim's
+    other_rows = {i for r in table.rows if r not in about for i in r.source_lines}
+    if other_rows and about:
+        sink.cpt = [c for c in sink.cpt if not _token_only_in(c, lines, other_rows)]
+        sink.hcpcs = [c for c in sink.hcpcs if not _token_only_in(c, lines, other_rows)]
     codes = Codes(
         carc=_uniq(c for _, c in carc_mentions),
         rarc=_uniq(rarcs),
@@ -2225,7 +2691,13 @@ def _extract(text: str) -> Extraction:
         (a.claim_number for a in adjustments if a.claim_number), None
     )
     claim_number = claim_number or _safe(_id_value, _CLAIM_RE, ftext, 4)
-    member_id = _safe(_id_value, _MEMBER_RE, ftext, 3) or _safe(_mbi, flat)
+    member_id = (
+        _safe(_id_value, _PATIENT_LINE_ID_RE, ftext, 3)
+        or _safe(_id_value, _INSURANCE_LINE_ID_RE, ftext, 3)
+        or _safe(_id_value, _NAME_COMMA_ID_RE, ftext, 3)
+        or _safe(_id_value, _MEMBER_RE, ftext, 3)
+        or _safe(_mbi, flat)
+    )
     if member_id and member_id == claim_number:
         member_id = None
     # unlabelled codes count on a document about a claim or a request: those of a table
@@ -2253,6 +2725,19 @@ def _extract(text: str) -> Extraction:
     amount_billed = _amount_billed(ftext, flines, table, focus_claim)
     patient_resp = _patient_resp(ftext, flines, table, focus_claim)
 
+    patient = (
+        person_name(focus_row.patient)
+        if focus_row is not None and focus_row.patient
+        else _safe(_patient_name, ftext, doc_type)
+    )
+    if (
+        doc_type == DocumentType.OTHER
+        and not (table.rows or claim_number or member_id or patient)
+        and _BULLETIN_RE.search("\n".join(lines[:10]))
+    ):
+        # a bulletin or notice about no claim and no person: the adjustment codes its prose
+        # cites ("returned with adjustment code CO-29") are policy, no decision's
+        codes.carc, codes.rarc, codes.group = [], [], []
     denied_keys = [f"{a.group}-{a.carc}" if a.group else (a.carc or "") for a in denied_adj]
     denied_keys += list(dict.fromkeys(r for a in denied_adj for r in a.rarc))
     ex = Extraction(
@@ -2262,15 +2747,14 @@ def _extract(text: str) -> Extraction:
         adjustments=adjustments,
         claim_number=claim_number,
         member_id=member_id,
-        patient_name=(
-            person_name(focus_row.patient)
-            if focus_row is not None and focus_row.patient
-            else _safe(_patient_name, ftext, doc_type)
-        ),
+        patient_name=patient,
         payer=payer,
         provider=_safe(_provider, ftext, flines),
         letter_date=letter_date,
-        service_dates=_safe(_service_dates, ftext, about, default=[]),
+        service_dates=_safe(
+            _service_dates, _blank_lines(ftext, other_block) if other_block else ftext, about,
+            default=[],
+        ),
         amount_billed=amount_billed,
         patient_responsibility=patient_resp,
         appeal_deadline=deadline,
@@ -2298,13 +2782,25 @@ def _extract(text: str) -> Extraction:
     return ex
 
 
+def _row_total(text: str, start: int) -> float | None:
+    """The last amount of a label's line when it is the sum of the amounts before it: a
+    table printed with its service lines as columns and a total column ("Amount billed
+    $1,850.00  $264.00  $2,114.00")."""
+    end = text.find("\n", start)
+    ms = find_money(text[start : end if end >= 0 else len(text)])
+    if len(ms) >= 3 and abs(sum(v for _a, _b, v in ms[:-1]) - ms[-1][2]) < 0.005:
+        return ms[-1][2]
+    return None
+
+
 def _labelled_money(rx: re.Pattern[str], text: str) -> float | None:
     for m in rx.finditer(text):
         seg = text[m.end() : m.end() + 40]
         ms = find_money(seg)
         # the amount right after the label, or across the blanks of a label column
         if ms and (ms[0][0] <= 2 or not seg[: ms[0][0]].strip(" \t")):
-            return ms[0][2]
+            total = _row_total(text, m.end())
+            return total if total is not None else ms[0][2]
     return None
 
 
@@ -2384,7 +2880,8 @@ def _patient_resp(
         if m.group("total"):
             return ms[0][2]
         if first is None:
-            first = ms[0][2]
+            total = _row_total(text, m.end())
+            first = total if total is not None else ms[0][2]
     row_resp = [r.amounts["patresp"] for r in rows if "patresp" in r.amounts]
     if row_resp and len(row_resp) > 1:
         return round(sum(row_resp), 2)

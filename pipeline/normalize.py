@@ -210,6 +210,10 @@ def parse_money(token: str) -> float | None:
     neg = False
     if t.startswith("(") and t.endswith(")"):
         neg, t = True, t[1:-1].strip()
+    elif t.endswith(")"):  # the amount closes a parenthesis: "(20553, billed $340.00)"
+        t = t[:-1].strip()
+    elif t.startswith("("):  # ... or opens one: "($340.00 billed)"
+        t = t[1:].strip()
     if t.endswith("-"):
         neg, t = True, t[:-1].strip()
     if t.startswith("-"):

@@ -61,7 +61,9 @@ _HEADER_FIELDS: list[tuple[str, str]] = [
     (
         "patresp",
         r"pat(?:ient)?\.?\s*resp(?:onsibility|\.)?|pt\.?\s*resp\.?|member\s+resp\w*|"
-        r"(?:what\s+|amount\s+)?you\s+(?:may\s+)?owe|your\s+(?:share|responsibility|cost)",
+        r"(?:what\s+|amount\s+)?you\s+(?:may\s+)?owe|your\s+(?:share|responsibility|cost)|"
+        # "What you" over "may owe": the head's second line
+        r"may\s+owe",
     ),
     (
         "paid",
@@ -94,7 +96,7 @@ _HEADER_FIELDS: list[tuple[str, str]] = [
     (
         "reason",
         r"adj\.?\s*reason(?:\s+codes?)?|reason(?:\s+codes?)?|carcs?|rc|adj\.?\s+codes?|"
-        r"denial\s+codes?|adj",
+        r"denial\s+codes?|adj|ansi(?:\s+codes?)?",
     ),
     ("remark", r"remarks?(?:\s+codes?)?|rem|rarcs?|message\s+codes?|msg|notes?"),
     (
@@ -166,7 +168,9 @@ _KV_ANY_RE = re.compile(
 
 CLAIM_LABEL_RE = re.compile(
     r"(?:payer\s+)?(?:claim\s*(?:number|no\.?|num|#|id|control\s*(?:number|no\.?|#)|ref(?:erence)?"
-    r"(?:\s*(?:number|no\.?|#))?)|claim(?=\s*:)|\bICN\b|\bCCN\b|\bDCN\b)\s*[:#.]?\s*(?:#\s*)?"
+    r"(?:\s*(?:number|no\.?|#))?)|claim(?=\s*:)|\bICN\b|\bCCN\b|\bDCN\b)"
+    # "Payer claim no .. HS2602", "ICN ........ 6126": a dot leader before the value
+    r"\s*(?:[:#.]|(?:\.[ \t]?){2,})?\s*(?:#\s*)?"
     r"(?P<val>[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9])",
     re.IGNORECASE,
 )
@@ -183,11 +187,12 @@ _LABEL_BEFORE_RE = re.compile(
 )
 #: "Service line 2:" (also as OCR reads it: "Sarvice line", "Service tine", "Service Iine")
 _LINE_HEAD_RE = re.compile(
-    r"^\s*(?:(?:s[ae]rv[il1]ce\s+)?line|s[ae]rv[il1]ce\s+[tI1|]ine)\s*(?:#|no\.?)?\s*([0-9]{1,3})"
-    r"\s*(?:[:;.-]\s*(?P<rest>.*))?$",
+    r"^\s*\[?\s*(?:(?:s[ae]rv[il1]ce\s+)?line|s[ae]rv[il1]ce\s+[tI1|]ine)\s*(?:#|no\.?)?\s*"
+    # an export's section heading: "[line 1]"
+    r"([0-9]{1,3})(?:\s*\](?=\s*$))?\s*(?:[:;.-]\s*(?P<rest>.*))?$",
     re.I,
 )
-_GENERIC_KV_RE = re.compile(r"^\s*[A-Z][\w /()#'.-]{1,40}:\s*\S")
+_GENERIC_KV_RE = re.compile(r"^\s*[A-Za-z][\w /()#'.-]{1,40}:\s*\S")  # "Units: 1", "units: 1"
 _TOTAL_RE = re.compile(r"\b(?:totals?|balance|subtotal|check\s+amount|net\s+payment)\b", re.I)
 _DENIED_WORD_RE = re.compile(
     r"\b(?:denied|deny|not\s+covered|rejected|disallowed|non-?certified|not\s+certified|"
@@ -211,11 +216,13 @@ _ROW_PATIENT_RE = re.compile(
 _NAME_ONLY_LINE_RE = re.compile(r"^\s*(?P<first>[A-Z][A-Z'’\-]+(?:[ \t][A-Z]\.?)?)\s*$")
 #: A claim block's patient line: "NAME HARGROVE, DARNELL   MID 74653164M   ICN C1125485642"
 _BLOCK_PATIENT_RE = re.compile(
-    r"^\s*(?i:NAME|PATIENT(?:\s+NAME)?)\s*:?\s+(?P<name>[A-Z][A-Z'’\-]+,\s?[A-Z][A-Z'’\-]+"
+    r"^\s*(?i:NAME|PATIENT(?:\s+NAME)?)\s*(?::|(?:\.[ \t]?){2,})?\s+"
+    r"(?P<name>[A-Z][A-Z'’\-]+,\s?[A-Z][A-Z'’\-]+"
     r"(?:\s[A-Z]\b\.?)?)"
 )
 _BLOCK_MEMBER_RE = re.compile(
-    r"\b(?:MID|MEMBER\s*(?:ID|NO\.?|#|NUMBER)|SUBSCRIBER\s+ID|HIC|MBI|ID(?=\s*:))\s*[:#]?\s*"
+    r"\b(?:MID|MEMBER\s*(?:ID|NO\.?|#|NUMBER)|SUBSCRIBER\s+ID|HIC|MBI|ID(?=\s*:))"
+    r"\s*(?:[:#]|(?:\.[ \t]?){2,})?\s*"
     r"(?P<mid>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])\b"
 )
 
@@ -251,6 +258,8 @@ class TableResult:
     #: ("Amount billed  Your plan paid  You may owe" / "$1,601.00  $509.65  $127.41"):
     #: column -> amount (the first summary of the document)
     summary: dict[str, float] = field(default_factory=dict)
+    #: line index -> the claim number in force there (its claim's block), where one is
+    claim_at: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -276,8 +285,9 @@ _COST_SHARE = frozenset(("deductible", "coins", "copay"))
 
 
 def detect_header(line: str) -> _Header | None:
-    """A header row names >= 3 table columns, one of them an amount or procedure column."""
-    s = _clean(line)
+    """A header row names >= 3 table columns, one of them an amount or procedure column.
+    An export's snake_case column names ("CLAIM_NO", "ADJ_AMT") read as words."""
+    s = re.sub(r"(?<=[A-Za-z])_(?=[A-Za-z])", " ", _clean(line))
     if len(s) > 400 or find_money(s) or find_dates(s):
         return None
     fields: list[tuple[int, int, str]] = []
@@ -308,6 +318,20 @@ def detect_header(line: str) -> _Header | None:
     has_carc = any(parse_group_carc(m) for m in GROUP_CARC_RE.finditer(s))
     if has_carc or has_rarc or s.count(":") > 1:
         return None
+    money_ends = [b for _a, b, f in fields if f in MONEY_FIELDS]
+    for k, (a, b, _f) in enumerate(fields):
+        # "Service date  Description  Charge  Allowed  Plan paid  Code": a bare "Code"
+        # column after the amounts (the codes are in the description) holds reason codes
+        if (
+            _f == "proc"
+            and re.fullmatch(r"(?i)codes?", s[a:b])
+            and money_ends
+            and a > max(money_ends)
+            and "reason" not in names
+            and "desc" in names
+        ):
+            fields[k] = (a, b, "reason")
+            names = {f for _, _, f in fields}
     reasons = [t for t in fields if t[2] == "reason"]
     if len(reasons) >= 2 and "adjamt" not in names:
         # "... ALLOWED  ADJ  PAID  CARC  RARC": with the codes in their own column, a bare
@@ -432,7 +456,9 @@ _CLAIM_COL_NAMES: list[tuple[str, re.Pattern[str]]] = [
     ("patient", re.compile(
         r"(?i)^(?:(?:patient|member|recipient|insured|subscriber)\s+)?name$|^patient$")),
     ("member", re.compile(
-        r"(?i)^(?:member|subscriber|insured|recipient|patient)\s*(?:id|no\.?|number|#)$|^mid$")),
+        r"(?i)^(?:member|subscriber|insured|recip(?:ient)?|patient)\s*(?:id|no\.?|number|#)$|^mid$")),
+    # a claim line's first date of service ("ICN  RECIPIENT NAME  RECIP ID  FROM  TO")
+    ("from", re.compile(r"(?i)^(?:from|from\s+date|dos\s+from|service\s+from|from\s+dos)$")),
 ]
 _CLAIM_ID_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,}[A-Z0-9]$")
 
@@ -453,7 +479,7 @@ def detect_claim_columns(line: str) -> _ClaimColumns | None:
     if len(line) > 400 or find_money(line) or find_dates(line):
         return None
     if line.count("|") >= 3:
-        labels = [c.strip() for c in line.split("|")]
+        labels = [re.sub(r"(?<=[A-Za-z])_(?=[A-Za-z])", " ", c.strip()) for c in line.split("|")]
         starts = None
     else:
         ms = list(re.finditer(r"\S+(?: \S+)*", line))
@@ -506,6 +532,9 @@ def claim_column_values(line: str, cols: _ClaimColumns) -> dict[str, str]:
     mid = vals.get("member", "")
     if _CLAIM_ID_RE.match(mid) and any(c.isdigit() for c in mid) and mid != claim:
         out["member"] = mid
+    ds = find_dates(vals.get("from", ""))
+    if ds and ds[0][0] == 0:
+        out["from"] = vals["from"][: ds[0][1]]
     return out
 
 
@@ -879,6 +908,12 @@ def _assign_amounts(row: Row, money: list[tuple[int, int, float]], header: _Head
         row.amounts["paid"] = vals[-1]
 
 
+_AMOUNT_ONLY_NAMES = {"allowed": "allowed", "paid": "paid", "charge": "billed", "billed": "billed"}
+_AMOUNT_ONLY_LINE_RE = re.compile(
+    r"(?i)^\s*(allowed|paid|charge|billed)\s*:?\s*\$?[0-9][0-9,]*\.[0-9]{2}\s*$"
+)
+
+
 def _continuation(line: str, row: Row) -> bool:
     """Attach codes from a wrapped line ("REM: N54", "CO-197 1,250.00") to ``row``."""
     if len(line) > MAX_ROW_CHARS:
@@ -891,6 +926,14 @@ def _continuation(line: str, row: Row) -> bool:
     adjs = [(m, gc) for m in GROUP_CARC_LOOSE_RE.finditer(s) if (gc := parse_group_carc(m))]
     rarcs = [r for m in _RARC_TOKEN_RE.finditer(s) if (r := norm_rarc(m.group(1)))]
     if not adjs and not rarcs:
+        # a printed 835's service line wraps its amounts: "SVC HC:64490 ... PAID 273.03" over
+        # "ALLOWED 318.60", then its "ADJ CO 45 661.40" lines
+        am = _AMOUNT_ONLY_LINE_RE.match(s)
+        money = find_money(s)
+        if am and len(money) == 1:
+            name = _AMOUNT_ONLY_NAMES[am.group(1).lower()]
+            row.amounts.setdefault(name, money[0][2])
+            return True
         return False
     # only code-ish content allowed (labels like REM:, amounts, codes)
     leftovers = GROUP_CARC_LOOSE_RE.sub(" ", s)
@@ -1357,6 +1400,7 @@ def parse_tables(lines: list[str]) -> TableResult:
     patient: str | None = None
     member: str | None = None
     claim_cols: _ClaimColumns | None = None
+    claim_from: date | None = None  # the claim line's "FROM" date, for lines printing none
     for i, line in enumerate(lines):
         try:
             c = _claim_on_line(line)
@@ -1369,6 +1413,8 @@ def parse_tables(lines: list[str]) -> TableResult:
                 member = bm.group("mid") if bm else None
             elif c:
                 patient = member = None
+            if c or bp:
+                claim_from = None
             cc = detect_claim_columns(line)
             if cc is not None:
                 claim_cols = cc
@@ -1379,6 +1425,10 @@ def parse_tables(lines: list[str]) -> TableResult:
                 if got:
                     claim = got["claim"]
                     patient, member = got.get("patient"), got.get("member")
+                    fd = find_dates(got.get("from", ""))
+                    claim_from = fd[0][2] if fd else None
+            if claim:
+                res.claim_at[i] = claim
             if i in res.lines_used:
                 continue
             if kv is not None and orphan and _orphan_value_line(line, kv, composite):
@@ -1483,6 +1533,9 @@ def parse_tables(lines: list[str]) -> TableResult:
             elif row.service_date is None and i + 1 < len(lines):
                 _wrapped_year(row, line, lines[i + 1], i + 1)
             if row is not None:
+                if (row.service_date is None and claim_from is not None
+                        and row.claim_number == claim):
+                    row.service_date = claim_from
                 if row.patient is None:
                     row.patient, row.member_id = patient, member
                 elif row.member_id is None and member and row.patient == patient:
