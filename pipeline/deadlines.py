@@ -236,8 +236,11 @@ _STATED_RULE_RE = re.compile(
 _WORDS = {"thirty": 30, "sixty": 60, "ninety": 90}
 #: What a stated window counts from, when it is the day the notice arrives.
 _RECEIPT_ANCHOR_RE = re.compile(
-    r"\b(?:from|after|of|following)\s+(?:the\s+(?:day|date)\s+)?(?:you\s+(?:receive|get)|receiving|"
-    r"(?:your\s+)?receipt|it\s+is\s+received)\b",
+    r"\b(?:from|after|of|following)\s+(?:the\s+(?:day|date)\s+)?(?:(?:you|the\s+(?:employee|"
+    r"member|patient|enrollee|beneficiary|provider|claimant))\s+(?:receives?|gets?)|receiving|"
+    r"(?:your\s+)?receipt|it\s+is\s+received|"
+    # "after the date the initial determination is received"
+    r"(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+is\s+received)\b",
     re.IGNORECASE,
 )
 

@@ -92,6 +92,8 @@ def test_stated_rule_text_applies_to_letter_date() -> None:
         "You must appeal within 60 days after you get this notice",
         "within 120 days following your receipt of this notice",
         "Your request must be filed within 180 days of receiving this notice",
+        "file the application within 30 days after the employee receives this decision",
+        "must be filed within 120 days after the date the initial determination is received",
     ],
 )
 def test_window_counted_from_receipt_has_its_own_basis(text: str) -> None:
