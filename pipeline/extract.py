@@ -495,7 +495,11 @@ _ADVERSE_RE = re.compile(
     r"(?:are|is|was|were)\s+not\s+eligible\s+for\s+(?:reimbursement|payment|coverage)|"
     # "It was closed on 2/24/2026 with no payment"
     r"(?:was|were|has\s+been|have\s+been)\s+(?:closed|processed|finali[sz]ed|adjudicated)\b"
-    r"[^.\n]{0,30}?\bwith\s+(?:no|zero|\$0(?:\.00)?)\s+payment)\b"
+    r"[^.\n]{0,30}?\bwith\s+(?:no|zero|\$0(?:\.00)?)\s+payment|"
+    r"closed\s+without\s+(?:any\s+)?payment|"
+    r"(?:was|were|is|are|has\s+been|have\s+been)\s+not\s+paid|"
+    r"we(?:'re|\s+are)\s+(?:unable|not\s+able)\s+to\s+(?:pay|approve|cover)|"
+    r"we\s+(?:can't|cannot|can\s+not|couldn't|could\s+not)\s+(?:pay|cover|approve))\b"
 )
 _APPROVAL_RE = re.compile(
     r"(?i)\b(?:(?:was|is|has\s+been|have\s+been)\s+approved|we\s+(?:have\s+)?approved|"
@@ -539,6 +543,9 @@ _APPEAL_RIGHTS_RE = re.compile(
     r"if\s+you\s+disagree\b|"
     r"you\s+(?:may|can)\s+(?:ask\s+for|request|file)\s+an?\s+(?:[\w-]+\s+){0,2}appeal|"
     r"\b(?:member|patient|enrollee|prescriber|provider)\b[^.]{0,60}\bmay\s+appeal\b|"
+    r"\bappeals?\s+must\s+(?:reach\s+us|be\s+(?:received|filed|sent|made))|"
+    r"\bask\s+(?:us\s+)?(?:for\s+)?a\s+review\s+of\s+this\s+decision|"
+    r"\bask\s+us\s+to\s+take\s+another\s+look|\bthis\s+is\s+called\s+an\s+appeal|"
     r"(?:request|ask\s+for|apply\s+for|application\s+for)\s+(?:an?\s+)?independent\s+"
     r"(?:medical\s+)?review|"
     r"(?:send|submit|file)\s+(?:your|a)\s+(?:reconsideration|redetermination)\s+request|"
@@ -557,6 +564,8 @@ def _adverse_count(text: str) -> int:
             r"(?i)\b(?:will|may|could|might)\s+be\s+denied|to\s+avoid|if\s+(?:we|your)|"
             r"(?:original|earlier|previous|prior)\s+(?:decision|determination|denial)\s+"
             r"(?:said|was|stated|found)|"
+            # what happened to a claim this one replaces
+            r"\b(?:on|for|in)\s+the\s+(?:original|earlier|previous|prior|replaced)\s+claim\b|"
             # negated: "it does not mean that any claim has been denied"
             r"\bdoes\s+not\s+mean\b|\b(?:has|have|was|were)\s+not\s+(?:yet\s+)?been\s+denied|"
             r"\bno\s+(?:claim|decision)\s+has\s+(?:yet\s+)?been\b", sent

@@ -151,3 +151,22 @@ def test_a_denial_read_from_a_paid_statement_goes_to_review() -> None:
     ext2 = extract(denied)
     assert ext2.adverse_statements >= 1
     assert not clf.decide(proba, denied, ext2).conflict
+
+
+@pytest.mark.parametrize("text", [
+    "Subject: your claim\nHi Sam,\nThe claim for your visit on 01/02/2026 was closed without "
+    "payment.\nYou or your doctor can ask for a review of this decision within 180 days.",
+    "Hi Sam,\nWe finished looking at the claim for your visit. Unfortunately we're unable to "
+    "pay it. If you think we got this wrong, you can ask us to take another look.",
+    "CLAIM NOTICE\nThe charge of $98.00 for 98941 on 01/02/2026 was not paid.\nWhy: the plan "
+    "has no benefit for this service. Appeals must reach us by 06/01/2026.",
+])
+def test_plain_language_denials_in_messages_and_postcards_are_denial_letters(text: str) -> None:
+    assert _type(text) is DocumentType.DENIAL_LETTER
+
+
+def test_what_happened_on_a_replaced_claim_is_not_this_letters_decision() -> None:
+    text = ("REPLACEMENT CLAIM PROCESSED\nWe processed your replacement claim.\n"
+            "On the original claim the drug line was not paid because the NDC was missing. "
+            "The replacement claim includes the NDC, and the line has now been paid.")
+    assert extract(text).adverse_statements == 0
