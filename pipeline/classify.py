@@ -385,6 +385,8 @@ _DENIAL_MARKER = re.compile(
 _NCPDP_IN_TEXT = re.compile(
     r"\breject(?:ion)?(?:\s+code)?\s*[:#]?\s*(\d{2,3}|MR)\b", _I
 )
+#: CARCs that say a line is pending, not decided
+PENDING_CARCS = frozenset({"133"})
 _VISIT_MAX = re.compile(r"\bvisit (maximum|max|limit)|\bmaximum (number )?of \d+ visits", _I)
 
 
@@ -1033,6 +1035,17 @@ class ModelClassifier:
                 and Category.NOT_A_DENIAL in self._classes):
             evidence.append(f"no adverse decision, denied line or appeal rights "
                             f"(the words read as {top.value})")
+            top_i = self._classes.index(Category.NOT_A_DENIAL)
+            top, conf = Category.NOT_A_DENIAL, float(proba[top_i])
+        # A claim pended for review (CARC 133: "disposition pending") with no denial code
+        # and no adverse statement is undecided, not denied: same rule, same confidence.
+        pended = PENDING_CARCS & {normalize_code(c) for c in [
+            *extraction.codes.carc, *(a.carc for a in extraction.adjustments if a.carc)]}
+        if (pended and not denial_codes and not extraction.adverse_statements
+                and top is not Category.NOT_A_DENIAL
+                and Category.NOT_A_DENIAL in self._classes):
+            evidence.append(f"claim pended (CARC {min(pended)}), no denial code or adverse "
+                            f"decision (the words read as {top.value})")
             top_i = self._classes.index(Category.NOT_A_DENIAL)
             top, conf = Category.NOT_A_DENIAL, float(proba[top_i])
         # Lines denied for different reasons: the reason holding the most denied dollars

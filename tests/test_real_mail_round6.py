@@ -170,3 +170,19 @@ def test_what_happened_on_a_replaced_claim_is_not_this_letters_decision() -> Non
             "On the original claim the drug line was not paid because the NDC was missing. "
             "The replacement claim includes the NDC, and the line has now been paid.")
     assert extract(text).adverse_statements == 0
+
+
+def test_a_claim_pended_with_carc_133_and_nothing_denied_is_not_a_denial() -> None:
+    clf = default_classifier()
+    assert isinstance(clf, ModelClassifier)
+    text = ("EXPLANATION OF BENEFITS\nThis is not a bill.\nClaim number: CLMTEST0002\n"
+            "Service      Billed    Paid   Code\n97110        $120.00   $0.00  OA-133\n"
+            "OA-133: The disposition of this service line is pending further review.")
+    ext = extract(text)
+    assert [a.carc for a in ext.adjustments] == ["133"] and ext.adverse_statements == 0
+    classes = list(clf._classes)
+    proba = np.full(len(classes), 0.01)
+    proba[classes.index(Category.COORDINATION_OF_BENEFITS)] = 0.9
+    d = clf.decide(proba, text, ext)
+    assert d.category is Category.NOT_A_DENIAL
+    assert d.confidence == pytest.approx(0.01)  # the model's own: sent to review
