@@ -755,10 +755,18 @@ _MEMBER_RE = re.compile(
     r"(?i:\b(?:member|subscriber|enrollee|patient|insured|beneficiary|recipient)(?:'s)?\s*"
     r"(?:id(?:entification)?|#|number|no\.?)(?:\s*(?:number|no\.?|#))?|\b(?:medicare|medicaid)\s+"
     r"(?:number|id|#)|\bMBI\b|\bHICN?\b|\bpolicy\s*(?:number|no\.?|#)|\bID\s*(?:number|no\.?|#)|"
-    r"\bidentification\s*(?:number|no\.?|#))"
+    r"\bidentification\s*(?:number|no\.?|#)|"
+    # a practice's statement: "Insurance ID: VZD281348199" (the member's ID with that plan)
+    r"\binsurance\s+(?:id|member\s+id|#|number|no\.?))"
     rf"\s*[:#.]?\s*(?:#\s*)?{_ID_VALUE}"
 )
 _NAME = r"[A-Z][A-Za-z'’.\-]*(?:,?[ \t][A-Z][A-Za-z'’.\-]*){1,4}"
+#: a terse notice's "..., member Z5950917404: 62323 ..." / "Re: Ann Lee (ID 36186613T)":
+#: the member's ID right after the word, or alone in parentheses after the patient's name
+_MEMBER_BARE_RE = re.compile(
+    r"(?i:\bmember)[ \t]+(?P<val>(?=[A-Z0-9-]*[0-9])[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])(?![\w-])"
+    r"|(?<=[A-Za-z])[ \t]*\((?i:ID)[ \t]*[:#]?[ \t]*(?P<val2>[A-Z0-9][A-Z0-9-]{4,}[A-Z0-9])\)"
+)
 #: "Recipient: MOSSBERG, EVANDER     ID CD60193377": the ID printed on the patient's own
 #: line is the member's, before any other "... ID" of the page (a provider's Medicaid ID)
 _PATIENT_LINE_ID_RE = re.compile(
@@ -779,6 +787,11 @@ _PATIENT_RE = re.compile(
 _NAME_THEN_ID_RE = re.compile(
     r"\b(?:for|patient|member)\s+(?P<name>[A-Z][a-z'’\-]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z'’\-]+"
     r"(?:-[A-Z][a-z'’]+)?)\s*\(\s*(?i:member|subscriber|patient|ID)\b"
+)
+#: a notice in capitals: "CLAIM 2024122119807 FOR ROSA ESPOSITO, MEMBER F3255647002"
+_CAPS_NAME_ID_RE = re.compile(
+    r"\b(?i:for)[ \t]+(?P<name>[A-Z][A-Z'’\-]+(?:[ \t]+[A-Z]\.?)?[ \t]+[A-Z][A-Z'’\-]+),?[ \t]+"
+    r"(?:MEMBER|ID|\((?i:ID|member))\b"
 )
 #: "Insurance:  Oriel Health Insurance Co.  ID OHX44920183": the member's ID with the plan
 _INSURANCE_LINE_ID_RE = re.compile(
@@ -901,7 +914,7 @@ _TITLE_WORDS_RE = re.compile(
 _LETTER_DATE_LABEL_RE = re.compile(
     r"(?i)\b(?:date\s+of\s+(?:this\s+)?(?:notice|letter|decision|determination)|notice\s+date|"
     r"letter\s+date|decision\s+date|date\s+(?:mailed|issued|sent|of\s+issue)|mail(?:ing|ed)?\s+date|"
-    r"issue\s+date|print(?:ed)?\s+date|statement\s+date|remit(?:tance)?\s+date|voucher\s+date|"
+    r"issue\s+date|print(?:ed)?\s+date|statement\s+date|(?:invoice|billing|bill)\s+date|remit(?:tance)?\s+date|voucher\s+date|"
     r"(?:check|eft|payment)(?:\s*/\s*eft)?\s+date|production\s+date|run\s+date|processed\s+date|"
     # a remittance's or review's own date ("RA DATE", "EOR date", "EOB date"); a bulletin's
     r"(?:ra|era|eor|eob|eop|rmt|remit)\s+date|date\s+of\s+(?:remittance|review|statement)|"
@@ -923,13 +936,13 @@ _DATE_LABEL_RE = re.compile(
     r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]{0,6}\.?,?\s+)?"
 )
 _SERVICE_DATE_RE = re.compile(
-    r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?|\bDOS\b|date\s+of\s+svc|"
+    r"(?i)\b(?:dates?\s*(?:\(s\))?\s+of\s+service|service\s+dates?(?:\s*\(s\))?|\bDOS\b|date\s+of\s+svc|"
     r"service\s+(?:from|period)|from\s+date|(?:services?|care|treatment|visit|transport)\s+(?:you\s+)?"
     r"(?:provided|rendered|received|performed|had)?\s*on|you\s+received\s+on|planned\s+for|"
     r"valid(?:\s+from)?\s*:|(?:approved|authori[sz]ed|certified)\s+period\s*:|"
     r"date\s+(?:submitted|filled)(?:\s+at\s+(?:the\s+)?pharmacy)?|"
     # "Service: 97140 on 05/27/2025", "you received from <provider> on 06/08/25"
-    r"service\s*:[^\n:]{0,40}?\bon|service\s*:[^\n:]{0,90}\n[ \t]+on|date\s+of\s+visit|"
+    r"service\s*:[^\n:]{0,100}?\bon|service\s*:[^\n:]{0,90}\n[ \t]+on|date\s+of\s+visit|"
     r"visit\s+date|received\s+from\s+[^\n.:;]{1,80}?(?:\n[^\n.:;]{1,80}?)?\s+on)"
     r"\s*[:#]?\s*"
 )
@@ -1148,7 +1161,7 @@ def _patient_name_raw(text: str) -> str | None:
     if m:
         return _clean_name(m.group("name"))
     m = (_NAME_THEN_ID_RE.search(text) or _NAME_COMMA_ID_RE.search(text)
-         or _NAME_CELL_ID_RE.search(text))
+         or _NAME_CELL_ID_RE.search(text) or _CAPS_NAME_ID_RE.search(text))
     if m:
         n = _clean_name(m.group("name"))
         if n:
@@ -1433,6 +1446,11 @@ def _provider(text: str, lines: list[str] | None = None) -> str | None:
     org = " ".join(m.group("org").split()) if m else ""
     if m and _org_like(org) and _PRACTICE_WORD_RE.search(org):
         return _clean_org(org)
+    for _code, _d, org in _proc_on_date(text):
+        if org and _org_like(org) and _PRACTICE_WORD_RE.search(org) and not _PAYERISH_RE.search(
+            re.sub(r"(?i)\bhealth\b", "", org)
+        ):
+            return _payer_case(_clean_org(org)) if org.isupper() else _clean_org(org)
     for rx in (_TO_ORG_RE, _VISIT_WITH_RE):
         for m in rx.finditer(text):
             org = _PROVIDER_TAIL_RE.sub("", " ".join(m.group("org").split()))
@@ -1602,8 +1620,12 @@ def _payer_raw(text: str, lines: list[str]) -> str | None:
         p = _clean_org(name)
         if p and not re.match(r"(?i)(?:you|your|the\s+patient|a\s)", p) and _PAYERISH_RE.search(p):
             return p
+    # "Larkspur Mutual Health Plan: Message Inbox": a name ending in "Health Plan" over a
+    # page title, not the label "Health plan:"
     m = next((m for m in _PAYER_LABEL_RE.finditer(text) if not _OTHER_COVERAGE_RE.search(
-        text[max(0, m.start() - 300) : m.start()])), None)
+        text[max(0, m.start() - 300) : m.start()]) and not re.search(
+        r"[A-Z][A-Za-z&'’.\-]*[ \t]+$", text[text.rfind("\n", 0, m.start()) + 1 : m.start()])),
+        None)
     if m:
         # a column gap ends the value ("Insurance on file: X Health Plan    ID: ...")
         gap = re.search(r"\S\s{3,}\S", m.group("name"))
@@ -1707,6 +1729,15 @@ def _letterhead_score(seg: str, domains: list[str]) -> int | None:
     return score if score >= 2 else None
 
 
+_PHONE_TAIL_RE = re.compile(r"\s+(?:1[-. ])?\(?[0-9]{3}\)?[-. ][0-9]{3}[-.][0-9]{4}\b.*$")
+
+
+_PORTAL_TAIL_RE = re.compile(
+    r"(?i)\s+(?:provider|member|secure)\s+(?:portal|center|centre|connect|hub|access|online|"
+    r"messages?|message\s+center)\b.*$"
+)
+
+
 def _letterhead(lines: list[str]) -> str | None:
     """The payer's name in the letterhead: the first lines before the letter proper,
     a capitalised name (a trailing "City, ST ZIP" or PO box cut off), preferring the one
@@ -1734,9 +1765,16 @@ def _letterhead(lines: list[str]) -> str | None:
             )
         else:
             # cells of a pipe-separated export's first line ("NAME|REMITTANCE EXPORT|...")
-            cands = re.split(r"\s{2,}|\s(?:[-–—|]|--)\s|\t|(?<=\S)\|(?=\S)", line)
+            # "Larkspur Mutual Health Plan: Message Inbox": a banner's name, then its page
+            cands = re.split(r"\s{2,}|\s(?:[-–—|]|--)\s|\t|(?<=\S)\|(?=\S)|(?<=[a-z]):\s+(?=[A-Z])",
+                             line)
         for raw in cands:
             raw = _PO_BOX_RE.sub("", _DOMAIN_RE.sub("", raw)).strip(" ,;|-–—")
+            # "STONECREST HEALTH INSURANCE COMPANY 1-888-555-0150 06/10/2025": the phone
+            # number and the date after the name on a one-line letterhead
+            raw = _PHONE_TAIL_RE.sub("", raw).strip(" ,;|-–—")
+            # a portal's banner: "Thistledown Health Plan Provider Center | Claims | ..."
+            raw = _PORTAL_TAIL_RE.sub("", raw)
             variants = [raw]
             sz = _STATE_ZIP_RE.search(raw)
             if sz:  # "Name City, ST 12345": the city is the last one to three words
@@ -1749,6 +1787,12 @@ def _letterhead(lines: list[str]) -> str | None:
     if best is None:
         return None
     return _clean_org(best[2])
+
+
+_LETTER_DATE_STOP_RE = re.compile(
+    r"(?i)\b(?:service|dos|birth|dob|due|by|until|before|through|thru|from|to|received|effective|"
+    r"period|paid|expires?)\b[^0-9]{0,20}$"
+)
 
 
 def _letter_date(lines: list[str], text: str) -> date | None:
@@ -1776,6 +1820,13 @@ def _letter_date(lines: list[str], text: str) -> date | None:
             r"[ \t]{3,}[A-Z]", line[ds[0][1] :]
         ) and not find_money(line):
             return ds[0][2]
+    # a date closing the document's first line, after the sender's name and phone
+    # ("ORCHARD VALLEY COMMUNITY CARE   1-800-555-0171   04/08/2025")
+    first = next((ln for ln in lines[:5] if ln.strip()), "")
+    ds = find_dates(first)
+    if ds and ds[-1][1] == len(first.rstrip()) and re.search(r"[A-Za-z]{3}", first[: ds[-1][0]]) \
+            and not _LETTER_DATE_STOP_RE.search(first[: ds[-1][0]]):
+        return ds[-1][2]
     # a date standing alone near the top of the first page
     for line in lines[:25]:
         s = line.strip()
@@ -1811,6 +1862,9 @@ def _service_dates(text: str, rows: Iterable[Row]) -> list[date]:
             out.add(ds[1][2])
     for m in _DATE_THEN_SERVICE_RE.finditer(text):
         d = parse_date(m.group("d"))
+        if d:
+            out.add(d)
+    for _code, d, _org in _proc_on_date(text):
         if d:
             out.add(d)
     return sorted(out)
@@ -2043,6 +2097,43 @@ _CODE_LED_LINE_RE = re.compile(
 )
 
 
+_PROSE_DATE = (
+    r"[0-9]{1,2}[/-][0-9]{1,2}[/-][0-9]{2,4}|(?i:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+    r"dec)[a-z]*\.?[ \t]+[0-9]{1,2},?[ \t]+[0-9]{4})"
+)
+#: a service told in a sentence by its code, then who gave it and when: "62323 on 05/15/2025
+#: from Harbor Point ASC", "(code 64405) on 02/20/26", "for 63685 by Riverbend Spine & Pain
+#: Associates on 03/06/2025", "SERVICE 64483 (01/22/2026, RIVERBEND SPINE, $1,463.00)"
+_PROC_ON_DATE_RE = re.compile(
+    rf"(?<![\w$.,/#:-])(?:\((?i:code[ \t]+)?)?(?P<code>{_BARE_PROC})(?:-[A-Z0-9]{{2}})*\)?"
+    r"(?:(?:[ \t]+(?i:you[ \t]+(?:received|had|got)))?[ \t]+(?i:by|from)[ \t]+"
+    r"(?P<org>[A-Z][^\n$,;:()]{2,60}?))?"
+    rf"(?:\s+(?i:on)[ \t]+(?P<d>{_PROSE_DATE})"
+    r"(?:,?\s+(?i:from)\s+(?P<org3>[A-Z][^\n$,;:()]{2,60}?)"
+    r"(?=,|\.|\s+(?i:was|is|were)\b))?"
+    rf"|[ \t]*\((?P<d2>{_PROSE_DATE}),\s*(?P<org2>[A-Z][^\n$,;:()]{{2,60}}),)"
+)
+_NOT_PROC_BEFORE_RE = re.compile(
+    r"(?i)(?:claim|id|number|no\.?|#|box|suite|ste|account|acct|ref(?:erence)?|invoice|npi|zip)"
+    r"[ \t]*[:#.]?[ \t]*\(?$"
+)
+
+
+def _proc_on_date(text: str) -> list[tuple[str, date | None, str | None]]:
+    """(code, service date, provider) of each service told in a sentence by its code
+    followed by its date ("... 62323 on 05/15/2025 from X", "SERVICE 64483 (01/22/2026, X,")."""
+    out: list[tuple[str, date | None, str | None]] = []
+    for m in _PROC_ON_DATE_RE.finditer(text):
+        code = m.group("code")
+        before = text[max(0, m.start() - 14) : m.start()]
+        if norm_proc(code) != code or _NOT_PROC_BEFORE_RE.search(before):
+            continue
+        d = parse_date(m.group("d") or m.group("d2") or "")
+        org = m.group("org") or m.group("org2") or m.group("org3")
+        out.append((code, d, " ".join(org.split()) if org else None))
+    return out
+
+
 def _weak_proc_codes(lines: list[str], table_lines: set[int]) -> list[tuple[int | None, str]]:
     """Procedure codes printed without a label: in parentheses after the service's
     description, or leading a line of a list of services (with the line's index: on a
@@ -2076,6 +2167,8 @@ def _weak_proc_codes(lines: list[str], table_lines: set[int]) -> list[tuple[int 
                 tok = c.split()[0]
                 if norm_proc(tok) == tok:
                     out.append((i, tok))
+    prose = "\n".join("" if i in table_lines else ln for i, ln in enumerate(lines))
+    out += [(None, code) for code, _d, _o in _proc_on_date(prose)]
     for line, _in_table in _logical_lines(lines, table_lines):
         if _in_table:
             continue
@@ -2457,6 +2550,71 @@ def _dot_leaders(text: str) -> str:
     return _DOT_LEADER_RE.sub(lambda m: (m.group("label") or m.group("label2")) + ": ", text)
 
 
+#: a portal page's "Key | value" rows ("Claim Number | E25-291-93631", two to a line when
+#: a text PDF joins its columns: "Patient | Ann Lee Member ID | 61585724V")
+_PIPE_KEY_RE = re.compile(
+    rf"(?:^|(?<=[ \t]))(?P<label>(?:(?:Billing|Rendering|Servicing|Treating|Insurance|Processed|"
+    rf"Payee)[ \t]+)?{_LABEL_HEAD}(?:[ \t]+(?:[A-Z][a-z]+|ID|#|No\.?|\(s\))){{0,3}})[ \t]*\|[ \t]+"
+    rf"(?=\S)(?!{_LABEL_HEAD}\b)",
+    re.MULTILINE,
+)
+
+
+def _pipe_keys(text: str) -> str:
+    """"Key | value" rows read as "Key: value" (a line with at most three pipes, each with
+    a space before its value: a pipe-delimited table's rows are left alone)."""
+    # a printed 835's labels name their segment: "Production date (DTM*405): 06/17/25"
+    text = re.sub(r"[ \t]*\([A-Z][A-Z0-9]{1,2}(?:\*[A-Z0-9]{1,4})?\)(?=[ \t]*:)", "", text)
+    return "\n".join(
+        _PIPE_KEY_RE.sub(lambda m: m.group("label") + ": ", ln) if 0 < ln.count("|") <= 3 else ln
+        for ln in text.split("\n")
+    )
+
+
+_X12_SEG_RE = re.compile(r"(?m)(?:^|~)[ \t]*(?P<id>[A-Z][A-Z0-9]{1,2})\*(?P<body>[^~\n]*)~")
+
+
+def _x12_835(text: str) -> dict[str, Any]:
+    """Facts of a raw 835 file printed in the document (its segments "CLP*...~"): the
+    production date (DTM*405), payer (N1*PR), payee (N1*PE), and the first claim's
+    patient and member ID (NM1*QC), procedure codes (SVC) and service dates (DTM*472)."""
+    out: dict[str, Any] = {"procs": [], "dates": []}
+    if "CLP*" not in text:
+        return out
+    claims = 0
+    svcs: list[list[Any]] = []  # [code, denied] of the first claim's service lines
+    for m in _X12_SEG_RE.finditer(text):
+        sid, el = m.group("id"), m.group("body").split("*")
+        if sid == "CLP":
+            claims += 1
+        elif sid == "DTM" and len(el) > 1 and re.fullmatch(r"[0-9]{8}", el[1]):
+            d = parse_date(f"{el[1][4:6]}/{el[1][6:8]}/{el[1][:4]}")
+            if el[0] == "405" and "letter_date" not in out:
+                out["letter_date"] = d
+            elif el[0] in ("472", "150") and claims == 1 and d:
+                out["dates"].append(d)
+        elif sid == "N1" and len(el) > 1 and el[0] in ("PR", "PE"):
+            out.setdefault("payer" if el[0] == "PR" else "provider", el[1].strip())
+        elif sid == "NM1" and claims == 1 and el and el[0] == "QC" and "patient" not in out:
+            if len(el) > 3 and el[2] and el[3]:
+                out["patient"] = f"{el[2].strip()}, {el[3].strip()}"
+            if len(el) > 8 and el[7] in ("MI", "HN", "MR") and el[8].strip():
+                out["member_id"] = el[8].strip()
+        elif sid == "SVC" and claims == 1 and el:
+            parts = el[0].split(":")
+            ok = len(parts) > 1 and parts[0] in ("HC", "AD", "ZZ")
+            ok = ok and norm_proc(parts[1]) == parts[1]
+            svcs.append([parts[1] if ok else None, False])
+        elif sid == "CAS" and claims == 1 and svcs and len(el) > 1 and not (
+            is_payment_adjustment(el[0], el[1])
+        ):
+            svcs[-1][1] = True
+    # the lines the document is about: its denied lines, or every line of a paid claim
+    denied = [c for c, d in svcs if d]
+    out["procs"] = [c for c in (denied if any(d for _c, d in svcs) else [c for c, _d in svcs]) if c]
+    return out
+
+
 def _uniq(xs: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(x for x in xs if x))
 
@@ -2693,8 +2851,10 @@ def _extract(text: str) -> Extraction:
     # the labelled fields read with dot leaders as colons ("Member ID ...... X" is
     # "Member ID: X"); same lines, so line indexes still hold
     ftext = _safe(_dot_leaders, flat, default=flat)
+    ftext = _safe(_pipe_keys, ftext, default=ftext)
     flines = ftext.split("\n") if ftext.count("\n") == flat.count("\n") else lines
-    letter_date = _safe(_letter_date, flines, ftext)
+    x12: dict[str, Any] = _safe(_x12_835, flat, default=None) or {"procs": [], "dates": []}
+    letter_date = x12.get("letter_date") or _safe(_letter_date, flines, ftext)
     claim_number = next((a.claim_number for a in adjustments if a.claim_number and a.denied), None)
     claim_number = claim_number or next(
         (a.claim_number for a in adjustments if a.claim_number), None
@@ -2706,6 +2866,8 @@ def _extract(text: str) -> Extraction:
         or _safe(_id_value, _NAME_COMMA_ID_RE, ftext, 3)
         or _safe(_id_value, _MEMBER_RE, ftext, 3)
         or _safe(_mbi, flat)
+        or x12.get("member_id")
+        or _safe(_id_value, _MEMBER_BARE_RE, ftext, 3)
     )
     if member_id and member_id == claim_number:
         member_id = None
@@ -2721,7 +2883,11 @@ def _extract(text: str) -> Extraction:
         codes.cpt = _uniq(codes.cpt + [c for c in weak if isdigits(c[0])])
         codes.hcpcs = _uniq(codes.hcpcs + [c for c in weak if not isdigits(c[0])])
     deadline, deadline_text = _safe(_deadline, flat, letter_date, default=(None, None))
-    payer = _safe(_payer, ftext, flines)
+    payer = (_payer_case(x12["payer"]) if x12.get("payer") else None) or _safe(
+        _payer, ftext, flines)
+    if x12["procs"]:
+        codes.cpt = _uniq(codes.cpt + [c for c in x12["procs"] if isdigits(c[0])])
+        codes.hcpcs = _uniq(codes.hcpcs + [c for c in x12["procs"] if not isdigits(c[0])])
 
     # a multi-claim remittance is about the first claim with a denied line: its claim
     # number, patient, member ID and denied charges are the document's
@@ -2737,7 +2903,8 @@ def _extract(text: str) -> Extraction:
     patient = (
         person_name(focus_row.patient)
         if focus_row is not None and focus_row.patient
-        else _safe(_patient_name, ftext, doc_type)
+        else (person_name(x12["patient"]) if x12.get("patient") else None)
+        or _safe(_patient_name, ftext, doc_type)
     )
     if (
         doc_type == DocumentType.OTHER
@@ -2758,9 +2925,10 @@ def _extract(text: str) -> Extraction:
         member_id=member_id,
         patient_name=patient,
         payer=payer,
-        provider=_safe(_provider, ftext, flines),
+        provider=(_payer_case(x12["provider"]) if x12.get("provider") else None)
+        or _safe(_provider, ftext, flines),
         letter_date=letter_date,
-        service_dates=_safe(
+        service_dates=sorted(set(x12["dates"])) or _safe(
             _service_dates, _blank_lines(ftext, other_block) if other_block else ftext, about,
             default=[],
         ),
