@@ -1030,22 +1030,18 @@ class ModelClassifier:
         # newsletters) is not a denial, whatever its words: a layout the model never saw
         # still says "prior authorization". Confidence is the model's own for "not a
         # denial", so a document the model read as a denial is sent to review.
-        if (extraction.document_type is DocumentType.OTHER and not denial_codes
-                and top is not Category.NOT_A_DENIAL
-                and Category.NOT_A_DENIAL in self._classes):
-            evidence.append(f"no adverse decision, denied line or appeal rights "
-                            f"(the words read as {top.value})")
-            top_i = self._classes.index(Category.NOT_A_DENIAL)
-            top, conf = Category.NOT_A_DENIAL, float(proba[top_i])
         # A claim pended for review (CARC 133: "disposition pending") with no denial code
-        # and no adverse statement is undecided, not denied: same rule, same confidence.
+        # and no adverse statement is undecided, not denied: the same rule.
         pended = PENDING_CARCS & {normalize_code(c) for c in [
             *extraction.codes.carc, *(a.carc for a in extraction.adjustments if a.carc)]}
-        if (pended and not denial_codes and not extraction.adverse_statements
-                and top is not Category.NOT_A_DENIAL
+        undecided = None
+        if not denial_codes and extraction.document_type is DocumentType.OTHER:
+            undecided = "no adverse decision, denied line or appeal rights"
+        elif not denial_codes and pended and not extraction.adverse_statements:
+            undecided = f"claim pended (CARC {min(pended)}), no denial code or adverse decision"
+        if (undecided and top is not Category.NOT_A_DENIAL
                 and Category.NOT_A_DENIAL in self._classes):
-            evidence.append(f"claim pended (CARC {min(pended)}), no denial code or adverse "
-                            f"decision (the words read as {top.value})")
+            evidence.append(f"{undecided} (the words read as {top.value})")
             top_i = self._classes.index(Category.NOT_A_DENIAL)
             top, conf = Category.NOT_A_DENIAL, float(proba[top_i])
         # Lines denied for different reasons: the reason holding the most denied dollars
